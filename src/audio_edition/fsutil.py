@@ -1,0 +1,94 @@
+"""Filesystem helpers: the only place that writes final output paths.
+
+Every output is written to a temporary file in the destination directory, flushed and
+fsynced, then renamed over the final name, so a build that dies half-way never leaves a
+half-written file under a final name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Iterator
+
+from .errors import OutputError
+
+SLUG_MAX = 80
+
+
+def slugify(text: str, max_len: int = SLUG_MAX) -> str:
+    """ASCII, lower-case, dash-separated slug; never empty, never a path."""
+    norm = unicodedata.normalize("NFKD", text)
+    ascii_text = norm.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > max_len:
+        slug = slug[:max_len].rstrip("-")
+        cut = slug.rfind("-")
+        if cut > max_len // 2:
+            slug = slug[:cut]
+    return slug or "episode"
+
+
+def episode_slug(title: str, published: str | None) -> str:
+    """``YYYY-MM-DD-title-slug``, at most SLUG_MAX characters."""
+    date = published[:10] if published and re.fullmatch(r"\d{4}-\d{2}-\d{2}", published[:10]) else None
+    if date:
+        return f"{date}-{slugify(title, SLUG_MAX - len(date) - 1)}"
+    return slugify(title, SLUG_MAX)
+
+
+@contextlib.contextmanager
+def atomic_path(final: str | os.PathLike[str], suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside ``final``; on success rename it over ``final``.
+
+    On any exception the temporary file is removed and ``final`` is untouched.
+    """
+    final = Path(final)
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{final.name}.", suffix=suffix or f".tmp{final.suffix}", dir=final.parent
+        )
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from exc
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as fh:
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp_path.unlink()
+        raise
+
+
+def atomic_write_bytes(final: str | os.PathLike[str], data: bytes) -> None:
+    try:
+        with atomic_path(final) as tmp:
+            tmp.write_bytes(data)
+    except OSError as exc:
+        raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from exc
+
+
+def atomic_write_text(final: str | os.PathLike[str], text: str) -> None:
+    atomic_write_bytes(final, text.encode("utf-8"))
+
+
+def check_writable_dir(path: str | os.PathLike[str]) -> Path:
+    """Create ``path`` if needed and prove it is writable, or raise OutputError."""
+    p = Path(path)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test.", dir=p)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"output directory {p} is not writable: {exc.strerror or exc}") from exc
+    return p
