@@ -20,7 +20,7 @@ The file is optional; every key has a default. Errors name the file and the key.
 
     [audio]
     pause_ms = 700               # silence between segments
-    bitrate = "128k"
+    bitrate = "96k"
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class FeedSection:
 @dataclass
 class AudioSection:
     pause_ms: int = 700
-    bitrate: str = "128k"
+    bitrate: str = "96k"
 
 
 @dataclass

@@ -69,11 +69,18 @@ class Document:
     greeting: str | None = None
     intro: tuple[str, ...] = ()
     toc: tuple[str, ...] = ()
-    stories: tuple[Story, ...] = ()
-    sections: tuple[Story, ...] = ()  # extra sections ("L'outil de la semaine"), in reading order after stories
+    stories: tuple[Story, ...] = ()  # stories and extra sections (kind="section"), in reading order
     skipped: tuple[Skipped, ...] = ()
     platform: str = "generic"
     warnings: tuple[str, ...] = ()
+
+    @property
+    def main_stories(self) -> tuple[Story, ...]:
+        return tuple(s for s in self.stories if s.kind == "story")
+
+    @property
+    def sections(self) -> tuple[Story, ...]:
+        return tuple(s for s in self.stories if s.kind == "section")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ holds a process-wide lock: concurrent callers are serialized and never mix their
 
 from __future__ import annotations
 
+import bisect
 import ctypes
+import re
 import threading
 import wave
 from array import array
@@ -116,6 +118,36 @@ def espeak_version() -> str:
         return _version
 
 
+def _token_boundaries(text: str, words: list[tuple[int, int, int]], duration: float) -> tuple[Boundary, ...]:
+    """One boundary per whitespace-separated token of ``text``, timed by espeak's word events.
+
+    espeak splits and merges words its own way (numbers become several words, elisions
+    one), so its events are mapped back onto the text's own tokens, punctuation kept.
+    """
+    tokens = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", text)]
+    if not tokens:
+        return ()
+    starts = [t[0] for t in tokens]
+    first_time: list[float | None] = [None] * len(tokens)
+    for pos, _length, audio_ms in words:
+        idx = bisect.bisect_right(starts, max(0, pos - 1)) - 1
+        if 0 <= idx < len(tokens) and first_time[idx] is None:
+            first_time[idx] = audio_ms / 1000.0
+    # tokens espeak gave no event for (symbols, merged words) take the previous time
+    last = 0.0
+    for i, t in enumerate(first_time):
+        if t is None or t < last:
+            first_time[i] = last
+        else:
+            last = t
+    out = []
+    for i, (_start, word) in enumerate(tokens):
+        offset = first_time[i]
+        end = first_time[i + 1] if i + 1 < len(tokens) else duration
+        out.append(Boundary(offset=offset, duration=max(0.0, end - offset), text=word))
+    return tuple(out)
+
+
 class EspeakEngine:
     """Offline, deterministic, fast: the engine for tests and offline builds."""
 
@@ -157,14 +189,7 @@ class EspeakEngine:
             w.setframerate(sample_rate)
             w.writeframes(pcm.tobytes())
         duration = len(pcm) / sample_rate
-        words = state["words"]
-        boundaries = []
-        for idx, (pos, length, audio_ms) in enumerate(words):
-            start = max(0, pos - 1)
-            word = text[start : start + max(length, 0)] if length > 0 else ""
-            offset = audio_ms / 1000.0
-            nxt = words[idx + 1][2] / 1000.0 if idx + 1 < len(words) else duration
-            boundaries.append(Boundary(offset=offset, duration=max(0.0, nxt - offset), text=word))
+        boundaries = _token_boundaries(text, state["words"], duration)
         return SynthResult(
             audio_path=str(out_path),
             sample_rate=sample_rate,

@@ -13,10 +13,11 @@ import unicodedata
 _EMOJI = re.compile(
     "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u20E3\u200D\U000E0020-\U000E007F]"
 )
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\n]+")
+_LINES = re.compile(r"\s*\n\s*")
 
 
 def normalize(text: str, lang: str = "fr", lexicon=None) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _EMOJI.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    return _LINES.sub("\n", _SPACES.sub(" ", text)).strip()

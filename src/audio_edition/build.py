@@ -1,0 +1,321 @@
+"""One build: SOURCE(s) → episodes under ``--out`` and an updated ``feed.xml``.
+
+The only module that knows the pipeline order:
+sources → parse → script (normalize) → engines (cache in front) → mix → tags, chapters,
+transcript → episode.json → feed. Every final file is written atomically, the episode's
+``episode.json`` last (the feed only lists episodes that have one), so a build that dies
+half-way leaves the previous feed and episodes intact; the segment cache makes the next
+run resume where this one stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import wave
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import __version__, mix, sources
+from .config import ShowConfig
+from .engines import Engine, get_engine
+from .errors import AudioError, OutputError, SynthesisError
+from .feed import episode_url, write_feed
+from .fsutil import atomic_path, atomic_write_text, check_writable_dir, episode_slug
+from .models import Boundary, Issue, Script, SynthResult
+from .parse import parse_issue
+from .script import CAST_ROLE, build_script
+from .tags import Chapter, write_tags
+from .transcripts import cues, to_vtt
+
+STATE_DIR = ".audio-edition"
+
+# First casting: which voice reads which role, per engine and language.
+DEFAULT_CASTING = {
+    "espeak": {
+        "fr": {"host": "fr+f3", "stories": "fr", "sections": "fr+f3", "sponsor": "fr"},
+        "en": {"host": "en-us+f3", "stories": "en-us", "sections": "en-us+f3", "sponsor": "en-us"},
+    },
+    "edge": {
+        "fr": {"host": "fr-FR-DeniseNeural", "stories": "fr-FR-HenriNeural",
+               "sections": "fr-FR-DeniseNeural", "sponsor": "fr-FR-HenriNeural"},
+        "en": {"host": "en-US-AriaNeural", "stories": "en-US-GuyNeural",
+               "sections": "en-US-AriaNeural", "sponsor": "en-US-GuyNeural"},
+    },
+}
+
+
+class Reporter:
+    """Progress sink; the CLI passes a rich implementation, the library default is silent."""
+
+    def stage(self, name: str, total: int | None = None) -> None: ...
+    def advance(self, n: int = 1) -> None: ...
+    def log(self, message: str) -> None: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class BuildOptions:
+    out_dir: Path
+    engine: str = "espeak"
+    base_url: str | None = None
+    config: ShowConfig = field(default_factory=ShowConfig)
+
+
+@dataclass
+class EpisodeResult:
+    slug: str
+    title: str
+    mp3: Path
+    duration: float
+    segments: int
+    cached: int
+    synthesized: int
+
+
+def voice_resolver(engine: str, lang: str) -> Callable[[str], str]:
+    table = DEFAULT_CASTING.get(engine, DEFAULT_CASTING["espeak"])
+    cast = table.get(lang) or table["en"]
+    return lambda role: cast.get(role, cast["host"])
+
+
+# --- segment cache -----------------------------------------------------------------------
+
+def cache_key(text: str, engine: Engine, voice: str, rate: int, pitch: int) -> str:
+    material = json.dumps([text, engine.name, engine.version, voice, rate, pitch, "wav-s16-mono"],
+                          ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _cache_paths(cache_dir: Path, key: str) -> tuple[Path, Path]:
+    d = cache_dir / key[:2]
+    return d / f"{key}.wav", d / f"{key}.json"
+
+
+def _cache_get(cache_dir: Path, key: str) -> SynthResult | None:
+    wav_path, meta_path = _cache_paths(cache_dir, key)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        with wave.open(str(wav_path), "rb") as w:
+            duration = w.getnframes() / w.getframerate()
+    except (OSError, ValueError, EOFError, wave.Error, KeyError):
+        return None  # missing, corrupt or truncated: synthesize again
+    if abs(duration - meta.get("duration", -1)) > 0.05:
+        return None
+    return SynthResult(audio_path=str(wav_path), sample_rate=meta["sample_rate"], duration=duration,
+                       boundaries=tuple(Boundary(**b) for b in meta["boundaries"]), engine=meta["engine"],
+                       voice=meta["voice"], attempts=0, cached=True)
+
+
+def synthesize_cached(engine: Engine, cache_dir: Path, text: str, voice: str, rate: int = 0, pitch: int = 0) -> SynthResult:
+    key = cache_key(text, engine, voice, rate, pitch)
+    hit = _cache_get(cache_dir, key)
+    if hit is not None:
+        return hit
+    wav_path, meta_path = _cache_paths(cache_dir, key)
+    with atomic_path(wav_path) as tmp:
+        result = engine.synthesize(text, voice, rate, pitch, str(tmp))
+    meta = {"duration": result.duration, "sample_rate": result.sample_rate, "engine": result.engine,
+            "voice": result.voice, "boundaries": [asdict(b) for b in result.boundaries], "text": text}
+    atomic_write_text(meta_path, json.dumps(meta, ensure_ascii=False))
+    return SynthResult(**{**asdict(result), "audio_path": str(wav_path), "boundaries": result.boundaries})
+
+
+# --- build -------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path) -> Iterator[None]:
+    state = out_dir / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    fh = open(state / "lock", "w")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(f"another build is running in {out_dir} (lock: {state / 'lock'})") from None
+        yield
+    finally:
+        fh.close()
+
+
+def default_base_url(out_dir: Path) -> str:
+    return out_dir.resolve().as_uri() + "/"
+
+
+def load_scripts(source_args: list[str], config: ShowConfig, engine_name: str) -> list[tuple[Issue, Script]]:
+    """Read and parse every source before anything is written: bad input fails early."""
+    issues: list[Issue] = []
+    for s in source_args:
+        issues.extend(sources.load(s))
+    out = []
+    for issue in issues:
+        doc = parse_issue(issue, read_captions=config.show.read_captions)
+        script = build_script(doc, config, voice_for=voice_resolver(engine_name, doc.language or config.show.language),
+                              source=issue.source)
+        out.append((issue, script))
+    return out
+
+
+def build(source_args: list[str], options: BuildOptions, reporter: Reporter | None = None) -> list[EpisodeResult]:
+    reporter = reporter or Reporter()
+    engine = get_engine(options.engine)
+    scripts = load_scripts(source_args, options.config, options.engine)
+    out_dir = check_writable_dir(options.out_dir)
+    base_url = options.base_url or options.config.feed.base_url or default_base_url(out_dir)
+    results = []
+    with build_lock(out_dir):
+        for issue, script in scripts:
+            results.append(_build_episode(issue, script, engine, options, out_dir, base_url, reporter))
+        reporter.stage("feed")
+        write_feed(out_dir, options.config, base_url)
+    return results
+
+
+def _build_episode(issue: Issue, script: Script, engine: Engine, options: BuildOptions, out_dir: Path,
+                   base_url: str, reporter: Reporter) -> EpisodeResult:
+    config = options.config
+    slug = episode_slug(script.title, script.published)
+    cache_dir = out_dir / STATE_DIR / "cache"
+    reporter.stage(f"voices: {script.title[:50]}", total=len(script.segments))
+    synth: list[SynthResult] = []
+    for i, seg in enumerate(script.segments):
+        try:
+            synth.append(synthesize_cached(engine, cache_dir, seg.spoken, seg.voice))
+        except SynthesisError as exc:
+            raise SynthesisError(f"segment {i + 1} ({seg.role} “{seg.title[:60]}”): {exc}") from None
+        reporter.advance()
+    cached = sum(1 for r in synth if r.cached)
+
+    ep_dir = out_dir / "episodes" / slug
+    mix_key = _mix_key(script, synth, config, engine)
+    previous = _up_to_date(ep_dir, mix_key)
+    if previous is not None:
+        reporter.log(f"{slug}: up to date ({len(synth)} segments cached, audio unchanged)")
+        return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / previous["audio"],
+                             duration=previous["duration"], segments=len(synth), cached=cached,
+                             synthesized=len(synth) - cached)
+    work = Path(tempfile.mkdtemp(prefix="mix-", dir=out_dir / STATE_DIR))
+    try:
+        reporter.stage("mix", total=len(synth))
+        placed = mix.concatenate([r.audio_path for r in synth], work / "episode.wav",
+                                 pause_ms=config.audio.pause_ms, on_segment=lambda _i: reporter.advance())
+        reporter.stage("encode")
+        expected = placed[-1].end if placed else 0.0
+        mp3_name = f"{slug}.mp3"
+        chapters = _chapters(script, placed)
+        with atomic_path(ep_dir / mp3_name) as tmp_mp3:
+            measured = mix.encode_mp3(work / "episode.wav", tmp_mp3, bitrate=config.audio.bitrate)
+            duration = measured.duration
+            if duration < expected:
+                raise AudioError(f"encoded MP3 is truncated: {duration:.1f}s for {expected:.1f}s of audio")
+            write_tags(tmp_mp3, title=script.title, show=_show_name(script, config), date=script.published,
+                       language=script.language, chapters=chapters, url=script.url,
+                       comment="Édition audio générée par audio-edition" if script.language == "fr" else
+                       "Audio edition generated by audio-edition")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    reporter.stage("transcript and chapters")
+    cue_list = cues((p.start, r.boundaries, p.end) for p, r in zip(placed, synth))
+    atomic_write_text(ep_dir / "transcript.vtt", to_vtt(cue_list))
+    chapters_doc = {"version": "1.2.0", "chapters": [c.to_dict() for c in chapters]}
+    atomic_write_text(ep_dir / "chapters.json", json.dumps(chapters_doc, ensure_ascii=False, indent=2))
+    episode = {
+        "slug": slug,
+        "title": script.title,
+        "show": _show_name(script, config),
+        "date": script.published,
+        "language": script.language,
+        "source": issue.source,
+        "url": script.url,
+        "audio": mp3_name,
+        "audio_url": episode_url(base_url, slug, mp3_name),
+        "transcript": "transcript.vtt",
+        "chapters": "chapters.json",
+        "duration": round(duration, 3),
+        "loudness_lufs": round(measured.loudness, 1),
+        "size": (ep_dir / mp3_name).stat().st_size,
+        "engine": engine.name,
+        "engine_version": engine.version,
+        "voices": sorted({r.voice for r in synth}),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "generator": f"audio-edition {__version__}",
+        "mix_key": mix_key,
+        "summary": _summary(script),
+        "segments": [
+            {"role": seg.role, "title": seg.title, "start": round(p.start, 3), "end": round(p.end, 3),
+             "engine": r.engine, "voice": r.voice, "cached": r.cached, "duration": round(r.duration, 3),
+             **({"url": seg.url} if seg.url else {})}
+            for seg, p, r in zip(script.segments, placed, synth)
+        ],
+        "skipped": [{"kind": s.kind, "text": s.text} for s in script.skipped],
+    }
+    atomic_write_text(ep_dir / "episode.json", json.dumps(episode, ensure_ascii=False, indent=2))
+    reporter.log(f"{slug}: {len(synth)} segments: {cached} cached, {len(synth) - cached} synthesized; "
+                 f"{duration / 60:.1f} min")
+    return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / mp3_name, duration=duration,
+                         segments=len(synth), cached=cached, synthesized=len(synth) - cached)
+
+
+def _mix_key(script: Script, synth: list[SynthResult], config, engine: Engine) -> str:
+    """Everything the episode's audio, tags and texts depend on: unchanged key, unchanged files."""
+    material = json.dumps({
+        "version": __version__,
+        "segments": [[s.role, s.title, s.url, Path(r.audio_path).name] for s, r in zip(script.segments, synth)],
+        "title": script.title, "date": script.published, "url": script.url, "show": config.show.name,
+        "audio": [config.audio.pause_ms, config.audio.bitrate], "engine": engine.version,
+        "skipped": [[k.kind, k.text] for k in script.skipped],
+    }, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _up_to_date(ep_dir: Path, mix_key: str) -> dict | None:
+    try:
+        previous = json.loads((ep_dir / "episode.json").read_text(encoding="utf-8"))
+        mp3 = ep_dir / previous["audio"]
+        if previous.get("mix_key") == mix_key and mp3.stat().st_size == previous["size"] and all(
+                (ep_dir / previous[k]).is_file() for k in ("transcript", "chapters")):
+            return previous
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def _show_name(script: Script, config: ShowConfig) -> str:
+    return config.show.name or script.publication or script.title
+
+
+def _summary(script: Script) -> str:
+    stories = [s.title for s in script.segments if s.role in ("story", "section")]
+    head = "Au sommaire : " if script.language == "fr" else "In this episode: "
+    return head + " ; ".join(stories) if stories else script.title
+
+
+def _chapters(script: Script, placed: list) -> list[Chapter]:
+    """One chapter per intro, story, section and outro; a transition opens the chapter it announces."""
+    chapters: list[Chapter] = []
+    pending_start = None
+    for seg, p in zip(script.segments, placed):
+        if seg.role == "transition":
+            pending_start = p.start if pending_start is None else pending_start
+            continue
+        start = pending_start if pending_start is not None else p.start
+        pending_start = None
+        if chapters:
+            prev = chapters[-1]
+            chapters[-1] = Chapter(prev.title, prev.start, start, prev.url, prev.role)
+        chapters.append(Chapter(seg.title, start, p.end, seg.url, seg.role))
+    if chapters and placed:
+        last = chapters[-1]
+        chapters[-1] = Chapter(last.title, last.start, placed[-1].end, last.url, last.role)
+    if chapters:
+        first = chapters[0]
+        chapters[0] = Chapter(first.title, 0.0, first.end, first.url, first.role)
+    return chapters

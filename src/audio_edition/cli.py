@@ -1,0 +1,192 @@
+"""The ``audio-edition`` command: thin click commands over the library.
+
+Every ``AudioEditionError`` becomes one line on stderr and exit status 1 (2 for usage);
+nothing else is caught, so any other exception is a bug worth a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import load_config
+from .engines import ENGINES
+from .errors import AudioEditionError
+
+EPILOG_BUILD = """\b
+Examples:
+  audio-edition build examples/mammam-ia.html --engine espeak
+  audio-edition build issues/ --out public --base-url https://example.org/podcast/
+"""
+
+EPILOG_SCRIPT = """\b
+Examples:
+  audio-edition script examples/mammam-ia.html
+  audio-edition script examples/mammam-ia.html --format json | jq '.segments[].title'
+"""
+
+
+def fail(exc: AudioEditionError) -> None:
+    click.echo(f"audio-edition: error: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+class RichReporter:
+    """Per-stage progress bars on a terminal; silent otherwise."""
+
+    def __init__(self, enabled: bool, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.progress = None
+        self.task = None
+        if enabled and not quiet:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+            self.progress.start()
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        if self.progress is None:
+            return
+        if self.task is not None:
+            t = self.progress.tasks[-1]
+            self.progress.update(self.task, completed=t.total or 1, total=t.total or 1)
+        self.task = self.progress.add_task(name, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.advance(self.task, n)
+
+    def log(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress.console.print(message)
+        elif not self.quiet:
+            click.echo(message, err=True)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.stage("done", total=1)
+            self.progress.advance(self.task)
+            self.progress.stop()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="audio-edition")
+def cli() -> None:
+    """Turn each issue of an HTML newsletter into a podcast episode.
+
+    \b
+    Quick start (offline, no account needed):
+      audio-edition script examples/mammam-ia.html      # read the spoken script first
+      audio-edition build examples/mammam-ia.html --engine espeak
+    The episode lands in episodes/<date-title>/ with its transcript and chapters, and
+    feed.xml lists every episode built in that directory.
+    """
+
+
+@cli.command(epilog=EPILOG_BUILD)
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option("--engine", type=click.Choice(ENGINES), default="espeak", show_default=True,
+              help="Text-to-speech engine: espeak (offline) or edge (Microsoft neural voices, online).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Directory that receives episodes/ and feed.xml.")
+@click.option("--base-url", help="Public URL where --out is served (enclosure links in feed.xml). "
+              "Defaults to [feed] base_url in the config, else a file:// URL of --out.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Show config (TOML). Default: ./audio-edition.toml if present.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
+def build(sources, engine, out_dir, base_url, config_path, quiet):
+    """Build one episode per newsletter issue in SOURCE and update the feed.
+
+    SOURCE is an issue's HTML file or a directory of them (oldest first). Each episode
+    gets an MP3 (with ID3 chapters), episode.json, chapters.json and transcript.vtt
+    under OUT/episodes/<slug>/; OUT/feed.xml is rebuilt from every episode there.
+    """
+    from .build import BuildOptions
+    from .build import build as run_build
+
+    try:
+        config = load_config(config_path)
+        reporter = RichReporter(enabled=sys.stderr.isatty(), quiet=quiet)
+        try:
+            results = run_build(list(sources), BuildOptions(out_dir=out_dir, engine=engine, base_url=base_url,
+                                                            config=config), reporter)
+        finally:
+            reporter.close()
+    except AudioEditionError as exc:
+        fail(exc)
+    if not quiet:
+        for r in results:
+            click.echo(f"{r.mp3}  ({r.duration / 60:.1f} min, {r.segments} segments: "
+                       f"{r.cached} cached, {r.synthesized} synthesized)")
+        click.echo(f"{out_dir / 'feed.xml'}")
+
+
+@cli.command(epilog=EPILOG_SCRIPT)
+@click.argument("source")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: what a producer reads before building; json: the machine-readable script.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Show config (TOML). Default: ./audio-edition.toml if present.")
+@click.option("--engine", type=click.Choice(ENGINES), default="espeak", show_default=True,
+              help="Engine whose voices are shown in the script.")
+def script(source, fmt, config_path, engine):
+    """Print the spoken script of SOURCE without synthesising anything (dry run).
+
+    Shows each segment (intro, transitions, stories, sections, outro) with the text the
+    voice will read, and lists at the end what was deliberately not read (sponsors,
+    polls, subscribe and footer boilerplate).
+    """
+    from .build import load_scripts
+
+    try:
+        config = load_config(config_path)
+        scripts = load_scripts([source], config, engine)
+    except AudioEditionError as exc:
+        fail(exc)
+    if fmt == "json":
+        docs = [s.to_dict() for _issue, s in scripts]
+        click.echo(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2))
+        return
+    for _issue, s in scripts:
+        click.echo(f"# {s.title}")
+        click.echo(f"# {s.language} · {s.published or 'date inconnue'} · {len(s.segments)} segments")
+        for i, seg in enumerate(s.segments, 1):
+            click.echo("")
+            url = f"  <{seg.url}>" if seg.url else ""
+            click.echo(f"[{i}] {seg.role.upper()} — {seg.title} ({seg.voice}){url}")
+            click.echo(seg.spoken)
+        if s.skipped:
+            click.echo("")
+            click.echo(f"# Not read ({len(s.skipped)} blocks)")
+            for sk in s.skipped:
+                text = sk.text if len(sk.text) <= 100 else sk.text[:97] + "..."
+                click.echo(f"- [{sk.kind}] {text}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: usage errors on one line (exit 2), library errors on one line (exit 1)."""
+    try:
+        cli.main(args=argv, prog_name="audio-edition", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+        sys.exit(2)
+    except click.UsageError as exc:
+        hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
+        click.echo(f"audio-edition: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("audio-edition: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        click.echo(f"audio-edition: error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except AudioEditionError as exc:
+        fail(exc)
+    except BrokenPipeError:
+        sys.exit(1)

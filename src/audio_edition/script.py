@@ -1,0 +1,156 @@
+"""``Document`` → ``Script``: the spoken segments of an episode.
+
+Intro (welcome, greeting, intro, table of contents), then for each story a varying
+transition and the story with its title announced, then the extra sections, then an outro
+naming the show. Wording comes from per-language templates (``data/templates/<lang>.toml``)
+that a show can override in its config under ``[templates]``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Callable
+
+from .config import ShowConfig
+from .models import Document, Script, Segment, Skipped, Story
+from .normalize import normalize
+
+# voice-casting role per segment role
+CAST_ROLE = {"intro": "host", "transition": "host", "outro": "host", "story": "stories",
+             "section": "sections", "sponsor": "sponsor"}
+
+
+@lru_cache(maxsize=8)
+def _builtin_templates(lang: str) -> dict[str, Any]:
+    base = resources.files("audio_edition") / "data" / "templates"
+    path = base / f"{lang}.toml"
+    if not path.is_file():
+        path = base / "en.toml" if lang != "fr" else base / "fr.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def templates_for(lang: str, config: ShowConfig | None = None) -> dict[str, Any]:
+    t = dict(_builtin_templates(lang))
+    if config is not None:
+        overrides = config.raw.get("templates", {})
+        if isinstance(overrides, dict):
+            t.update(overrides.get(lang, {}) if isinstance(overrides.get(lang), dict) else
+                     {k: v for k, v in overrides.items() if not isinstance(v, dict)})
+    return t
+
+
+def spoken_date(iso: str | None, t: dict[str, Any]) -> str | None:
+    if not iso or len(iso) < 10:
+        return None
+    try:
+        year, month, day = int(iso[0:4]), int(iso[5:7]), int(iso[8:10])
+        month_name = t["months"][month - 1]
+    except (ValueError, IndexError, KeyError):
+        return None
+    day_s = "1er" if day == 1 and t.get("months", [""])[0] == "janvier" else str(day)
+    return t["date_format"].format(day=day_s, month=month_name, year=year)
+
+
+def _pick(options: Any, n: int) -> str:
+    if isinstance(options, list):
+        return options[n % len(options)] if options else ""
+    return str(options)
+
+
+def story_text(story: Story) -> str:
+    """The written text of a story: its blocks, sub-headings kept as "Label : text"."""
+    return "\n".join(b.full_text() for b in story.blocks)
+
+
+def _sentence(text: str) -> str:
+    """End a block with punctuation so the voice pauses before the next one."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…:;»”\"" else text + "."
+
+
+def _spoken_blocks(story: Story) -> list[str]:
+    parts = []
+    for b in story.blocks:
+        if b.label:
+            label = b.label.rstrip(" .:")
+            label = label if label.endswith(("?", "!")) else label + "."
+            parts.append(f"{label} {_sentence(b.text)}" if b.text else label)
+        else:
+            parts.append(_sentence(b.text))
+    return parts
+
+
+def _spoken_story(story: Story) -> str:
+    return "\n".join([_sentence(story.title.rstrip(" :"))] + _spoken_blocks(story))
+
+
+def build_script(
+    doc: Document,
+    config: ShowConfig | None = None,
+    *,
+    voice_for: Callable[[str], str] | None = None,
+    lexicon=None,
+    source: str | None = None,
+) -> Script:
+    config = config or ShowConfig()
+    lang = doc.language or config.show.language
+    t = templates_for(lang, config)
+    show = config.show.name or doc.publication or doc.title
+    date = spoken_date(doc.published, t)
+    voice_for = voice_for or (lambda cast_role: cast_role)
+
+    def seg(role: str, title: str, text: str, spoken: str | None = None, url: str | None = None) -> Segment:
+        return Segment(role=role, title=title, text=text,
+                       spoken=normalize(spoken if spoken is not None else text, lang, lexicon),
+                       voice=voice_for(CAST_ROLE[role]), url=url)
+
+    segments: list[Segment] = []
+    welcome = (t["welcome"] if date else t["welcome_no_date"]).format(show=show, title=doc.title, date=date)
+    intro_lines = [welcome]
+    if doc.greeting:
+        intro_lines.append(doc.greeting + ".")
+    intro_lines.extend(doc.intro)
+    if doc.toc:
+        intro_lines.append(t["toc"])
+        intro_lines.extend(entry.rstrip(" .") + "." for entry in doc.toc)
+    segments.append(seg("intro", doc.title, "\n".join(intro_lines)))
+
+    stories = doc.main_stories
+    story_n = 0
+    section_n = 0
+    for part in doc.stories:
+        if part.kind == "story":
+            if len(stories) == 1:
+                line = _pick(t["only_story"], 0)
+            elif story_n == 0:
+                line = _pick(t["first_story"], 0)
+            elif story_n == len(stories) - 1:
+                line = _pick(t["last_story"], 0)
+            else:
+                line = _pick(t["next_story"], story_n - 1)
+            story_n += 1
+            segments.append(seg("transition", line, line))
+            segments.append(seg("story", part.title, part.title + "\n" + story_text(part),
+                                spoken=_spoken_story(part), url=part.url))
+        else:
+            line = _pick(t["section"], section_n).format(story=part.title)
+            section_n += 1
+            segments.append(seg("transition", line, line))
+            segments.append(seg("section", part.title, part.title + "\n" + story_text(part),
+                                spoken="\n".join(_spoken_blocks(part)), url=part.url))
+
+    outro = (t["outro"] if date else t["outro_no_date"]).format(show=show, date=date)
+    segments.append(seg("outro", show, outro))
+    return Script(
+        title=doc.title,
+        language=lang,
+        published=doc.published,
+        segments=tuple(segments),
+        skipped=tuple(Skipped(kind=s.kind, text=s.text) for s in doc.skipped),
+        publication=doc.publication,
+        source=source,
+        url=doc.url,
+        warnings=doc.warnings,
+    )
