@@ -73,10 +73,7 @@ def _date(value: str | None) -> str | None:
 
 def _content_root(root):
     for sel in CONTENT_SELECTORS:
-        try:
-            found = root.cssselect(sel)
-        except Exception:  # cssselect missing or odd selector: fall through
-            found = []
+        found = root.cssselect(sel)
         if found:
             return found[0]
     return root
