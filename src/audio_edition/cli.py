@@ -70,8 +70,9 @@ class RichReporter:
 
     def close(self) -> None:
         if self.progress is not None:
-            self.stage("done", total=1)
-            self.progress.advance(self.task)
+            if self.task is not None:
+                t = self.progress.tasks[-1]
+                self.progress.update(self.task, completed=t.total or 1, total=t.total or 1)
             self.progress.stop()
 
 
