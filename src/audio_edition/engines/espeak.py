@@ -110,10 +110,95 @@ def _load():
     return lib
 
 
+class _Voice(ctypes.Structure):
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_void_p),  # (priority byte, language\0)* then \0
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
+
+
+def _languages(ptr: int | None) -> list[str]:
+    out = []
+    if not ptr:
+        return out
+    i = 0
+    while True:
+        priority = ctypes.string_at(ptr + i, 1)[0]
+        if priority == 0:
+            break
+        lang = ctypes.string_at(ptr + i + 1)
+        out.append(lang.decode(errors="replace"))
+        i += 2 + len(lang)
+    return out
+
+
+def list_espeak_voices(variants: bool = False) -> list[dict]:
+    """espeak-ng's voices (``id`` is what ``--voice`` takes), or its variants (``+f3``...)."""
+    with _lock:
+        lib = _load()
+        lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
+        lib.espeak_ListVoices.argtypes = [ctypes.POINTER(_Voice)]
+        spec = None
+        if variants:
+            spec_value = _Voice()
+            spec_value.languages = ctypes.cast(ctypes.c_char_p(b"variant"), ctypes.c_void_p)
+            spec = ctypes.pointer(spec_value)
+        arr = lib.espeak_ListVoices(spec)
+        voices = []
+        i = 0
+        while arr and arr[i]:
+            v = arr[i].contents
+            langs = _languages(v.languages)
+            ident = (v.identifier or b"").decode(errors="replace")
+            voices.append({
+                "id": ("+" + ident.rsplit("/", 1)[-1]) if variants else (langs[0] if langs else ident),
+                "name": (v.name or b"").decode(errors="replace"),
+                "language": langs[0] if langs else "",
+                "languages": langs,
+                "gender": {1: "Male", 2: "Female"}.get(v.gender, ""),
+                "identifier": ident,
+            })
+            i += 1
+    return voices
+
+
 def espeak_version() -> str:
     with _lock:
         _load()
         return _version
+
+
+_PUNCT = "«»“”\"'()[]{}.,;:!?…"
+
+
+def _word_at(text: str, start: int, length: int) -> str:
+    """The word an espeak word event points at.
+
+    espeak's ``length`` stops at an apostrophe (``d'intelligence`` → ``d``, and no event
+    follows for ``intelligence``), so take the whole whitespace-delimited token at
+    ``start`` instead, without surrounding punctuation.
+    """
+    if not 0 <= start < len(text):
+        return ""
+    end = start
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    word = text[start:end].strip(_PUNCT)
+    return word or text[start : start + max(length, 0)]
+
+
+def _token_start(text: str, pos: int) -> int:
+    pos = min(max(0, pos), len(text))
+    while pos > 0 and not text[pos - 1].isspace():
+        pos -= 1
+    return pos
 
 
 class EspeakEngine:
@@ -158,12 +243,17 @@ class EspeakEngine:
             w.writeframes(pcm.tobytes())
         duration = len(pcm) / sample_rate
         words = state["words"]
+        # One boundary per whitespace-delimited token: espeak also reports events inside a
+        # token ("GPT-4o" → G, 4, o; "3,5" → 3, 5), which continue the token's boundary.
+        starts = []  # (token start, offset, word)
+        for pos, length, audio_ms in words:
+            start = _token_start(text, max(0, pos - 1))
+            if starts and start == starts[-1][0]:
+                continue
+            starts.append((start, audio_ms / 1000.0, _word_at(text, start, length)))
         boundaries = []
-        for idx, (pos, length, audio_ms) in enumerate(words):
-            start = max(0, pos - 1)
-            word = text[start : start + max(length, 0)] if length > 0 else ""
-            offset = audio_ms / 1000.0
-            nxt = words[idx + 1][2] / 1000.0 if idx + 1 < len(words) else duration
+        for idx, (_, offset, word) in enumerate(starts):
+            nxt = starts[idx + 1][1] if idx + 1 < len(starts) else duration
             boundaries.append(Boundary(offset=offset, duration=max(0.0, nxt - offset), text=word))
         return SynthResult(
             audio_path=str(out_path),
