@@ -56,12 +56,15 @@ def test_unknown_espeak_voice_is_one_line_error(tmp_path):
         EspeakEngine().synthesize("Bonjour.", "xx-nope", 0, 0, str(tmp_path / "a.wav"))
 
 
-def test_voice_list_has_french_and_english():
+def test_listed_voices_and_variants_are_accepted_by_the_engine(tmp_path):
     voices = list_espeak_voices()
-    ids = {v["id"] for v in voices}
-    assert {"fr", "en-us"} <= ids or {"fr-fr", "en-us"} <= ids
-    fr = [v for v in voices if v["language"].startswith("fr")]
-    assert fr and all(v["name"] for v in fr)
+    by_id = {v["id"]: v for v in voices}
+    assert by_id["fr"]["language"] == "fr-fr" and by_id["en-US"]["language"] == "en-us"
+    variants = {v["id"] for v in list_espeak_voices(variants=True)}
+    assert {"+f3", "+m3"} <= variants
+    engine = EspeakEngine()
+    for voice in [v["id"] for v in voices if v["language"][:2] in ("fr", "en")] + ["fr+f3", "en-US+m3"]:
+        assert engine.synthesize("Bonjour.", voice, 0, 0, str(tmp_path / "v.wav")).duration > 0.1, voice
 
 
 def test_boundaries_are_the_texts_words_even_with_elisions_and_compounds(tmp_path):

@@ -158,7 +158,8 @@ def list_espeak_voices(variants: bool = False) -> list[dict]:
             langs = _languages(v.languages)
             ident = (v.identifier or b"").decode(errors="replace")
             voices.append({
-                "id": ("+" + ident.rsplit("/", 1)[-1]) if variants else (langs[0] if langs else ident),
+                # the identifier's base name is what espeak_SetVoiceByName accepts ("fr", "en-US")
+                "id": ("+" if variants else "") + ident.rsplit("/", 1)[-1],
                 "name": (v.name or b"").decode(errors="replace"),
                 "language": langs[0] if langs else "",
                 "languages": langs,
