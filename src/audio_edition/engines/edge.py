@@ -296,6 +296,9 @@ def _describe(exc: BaseException) -> str:
         return f"handshake refused (HTTP {exc.status})"
     if isinstance(exc, aiohttp.ClientResponseError):
         return f"HTTP {exc.status}"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        reason = getattr(exc.os_error, "strerror", None) or exc.os_error
+        return f"cannot connect to {exc.host} ({reason})"
     if isinstance(exc, asyncio.TimeoutError):
         return "timed out (stalled stream)"
     if isinstance(exc, Incomplete):
