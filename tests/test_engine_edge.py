@@ -221,8 +221,42 @@ def test_split_pieces_retry_alone(service, tmp_path):
     text = "Première phrase, assez courte pour tenir. " * 2 + "Deuxième morceau qui échoue une fois. " * 2
     service.add_fault("drop", times=1, match="Deuxième")
     result, _ = synth(engine, tmp_path, text=text)
-    assert [r.outcome for r in service.syntheses(None)] == ["ok", "drop", "ok"]
+    outcomes = sorted((r.text.startswith("Deuxième"), r.outcome) for r in service.syntheses(None))
+    assert outcomes == [(False, "ok"), (True, "drop"), (True, "ok")]  # only the failed piece again
     assert result.attempts == 2  # one retry in the whole segment
+    assert completeness_problem(text, result.boundaries, result.duration) is None
+
+
+def test_a_piece_that_keeps_failing_cancels_its_siblings_and_leaves_nothing(service, tmp_path):
+    service.speed = 5
+    engine = EdgeEngine(max_chars=120, attempts=2, deadline=5, backoff=0.001, cache_dir=tmp_path)
+    text = "Un morceau qui échoue toujours, dès le départ. " + "Un morceau long qui prend son temps. " * 6
+    service.add_fault("noaudio", times=None, match="échoue")
+    start = time.monotonic()
+    with pytest.raises(SynthesisError, match="failed 2 times"):
+        synth(engine, tmp_path, text=text)
+    assert time.monotonic() - start < 2  # the slow siblings were cancelled, not awaited
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["voices"]
+
+
+def test_pieces_share_the_limit_on_requests_in_flight(service, tmp_path):
+    service.latency = 0.1
+    engine = EdgeEngine(max_chars=100, deadline=5, cache_dir=tmp_path)
+    text = "Une phrase de longueur moyenne pour remplir un morceau. " * 8
+
+    async def limited():
+        engine.limiter = asyncio.Semaphore(2)
+        return await engine.asynthesize(text, "fr-FR-DeniseNeural", 0, 0, str(tmp_path / "out.wav"))
+
+    asyncio.run(limited())
+    reqs = service.syntheses()
+    assert len(reqs) == 8
+    events = sorted([(r.started, 1) for r in reqs] + [(r.ended, -1) for r in reqs])
+    live = peak = 0
+    for _, d in events:
+        live += d
+        peak = max(peak, live)
+    assert peak == 2
 
 
 def test_sentence_boundaries(service, tmp_path):
@@ -274,6 +308,13 @@ def test_split_text_keeps_every_word_in_order_within_the_limit(text, limit):
     assert " ".join(pieces).split() == text.split()
     for p in pieces:
         assert len(p) <= limit or " " not in p
+
+
+def test_split_pieces_have_similar_sizes():
+    text = " ".join(f"Phrase {i} qui parle de modèles et de données." for i in range(45))  # ~2100 chars
+    pieces = split_text(text, 1500)
+    assert len(pieces) == 2
+    assert abs(len(pieces[0]) - len(pieces[1])) < 150
 
 
 def test_split_prefers_sentence_ends():

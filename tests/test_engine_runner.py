@@ -84,22 +84,28 @@ def test_retries_are_counted_in_the_report(edge_service, tmp_path):
 
 
 def test_failure_stops_the_build_naming_the_segment_and_a_rerun_resumes(edge_service, tmp_path):
-    edge_service.add_fault("drop", times=None, match="Deuxième")
+    edge_service.add_fault("drop", times=None, match="Troisième")
     with pytest.raises(SynthesisError) as info:
         run_edge(edge_jobs(), tmp_path, concurrency=1)
     msg = str(info.value)
     assert "\n" not in msg
-    assert msg.startswith("segment 3 (story “Titre 3”): edge (fr-FR-HenriNeural) failed 3 times: incomplete audio")
-    assert "run again to resume" in msg
-    # with one worker, segments 1 and 2 were made and cached; 4 and 5 were never started
-    assert [r.text for r in edge_service.syntheses()] == TEXTS[:2]
-    assert SegmentCache(tmp_path).info().entries == 2
+    assert msg.startswith("segment 4 (story “Titre 4”): edge (fr-FR-HenriNeural) failed 3 times: incomplete audio")
+    assert "the 3 segment(s) made before stopping are cached: run again to resume" in msg
+    # one worker, longest segment first: 3, 1, 2 were made and cached, 4 failed, 5 never started
+    assert [r.text for r in edge_service.syntheses()] == [TEXTS[2], TEXTS[0], TEXTS[1]]
+    assert SegmentCache(tmp_path).info().entries == 3
 
     edge_service.clear_faults()
     before = len(edge_service.syntheses())
     segs = run_edge(edge_jobs(), tmp_path, concurrency=1)
-    assert [r.text for r in edge_service.syntheses()[before:]] == TEXTS[2:]
-    assert [s.cached for s in segs] == [True, True, False, False, False]
+    assert [r.text for r in edge_service.syntheses()[before:]] == [TEXTS[3], TEXTS[4]]
+    assert [s.cached for s in segs] == [True, True, True, False, False]
+
+
+def test_longest_segments_start_first(edge_service, tmp_path):
+    texts = ["Court.", "Un segment nettement plus long que les autres, avec plusieurs mots.", "Moyen, assez."]
+    run_edge(edge_jobs(texts), tmp_path, concurrency=1)
+    assert [r.text for r in edge_service.syntheses()] == [texts[1], texts[2], texts[0]]
 
 
 def test_segments_in_flight_when_one_fails_finish_and_are_cached(edge_service, tmp_path):

@@ -334,6 +334,7 @@ class FakeEdgeService:
         app = web.Application()
         app.router.add_get("/edge/v1", self._ws)
         app.router.add_get("/voices/list", self._voice_list)
+        app.router.add_get("/stats", self._stats)
         self._runner = web.AppRunner(app, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -348,6 +349,13 @@ class FakeEdgeService:
                     f.used += 1
                     return f
         return None
+
+    async def _stats(self, request: web.Request) -> web.Response:
+        """What the fake saw, for a client in another process (the benchmark)."""
+        with self._lock:
+            reqs = [{"n": r.n, "outcome": r.outcome, "chars": len(r.text or ""), "voice": r.voice,
+                     "audio_bytes": r.audio_bytes} for r in self.requests]
+        return web.json_response({"requests": reqs, "voice_list_calls": self.voice_list_calls})
 
     async def _voice_list(self, request: web.Request) -> web.Response:
         with self._lock:
@@ -515,10 +523,24 @@ def _parse_ssml(ssml: str) -> tuple[str, str, str, str]:
     return f"{locale}-{name}", p.group(2), p.group(1), unescape(p.group(4))
 
 
-def run_forever(port: int = 0, **options) -> None:  # pragma: no cover - manual use
-    """``python -m tests.fakes.edge_service`` : serve until interrupted (for manual checks)."""
-    svc = FakeEdgeService(port=port, **options).start()
-    print(f"fake edge service on {svc.wss_url}\nvoice list: {svc.voice_list_url}", flush=True)
+def main(argv: list[str] | None = None) -> None:  # pragma: no cover - used by bench/
+    """``python -m tests.fakes.edge_service [--speed 20] [--latency 0.15]``: serve until killed.
+
+    Prints one JSON line with the URLs to patch into edge_tts, then serves; GET /stats
+    returns what it saw.
+    """
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--speed", type=float, default=20.0)
+    ap.add_argument("--latency", type=float, default=0.0)
+    ap.add_argument("--warm", type=float, default=600.0, help="seconds of MP3 to encode before serving")
+    args = ap.parse_args(argv)
+    mp3_frames(args.warm)
+    svc = FakeEdgeService(port=args.port, speed=args.speed, latency=args.latency).start()
+    print(json.dumps({"wss_url": svc.wss_url, "voice_list_url": svc.voice_list_url,
+                      "stats_url": f"http://{svc.base}/stats"}), flush=True)
     try:
         while True:
             time.sleep(3600)
@@ -527,7 +549,7 @@ def run_forever(port: int = 0, **options) -> None:  # pragma: no cover - manual 
 
 
 if __name__ == "__main__":  # pragma: no cover
-    run_forever()
+    main()
 
 
 __all__ = ["FakeEdgeService", "Fault", "Request", "plan_words", "mp3_frames", "voice_entry", "DEFAULT_VOICES",

@@ -19,7 +19,8 @@ boundaries and synthesized piece by piece (each piece with its own retries), the
 
 Audio never stays in memory: MP3 chunks stream to a temporary file beside ``out_path``.
 Concurrency across segments belongs to the runner (``engines/runner.py``), which calls
-:meth:`EdgeEngine.asynthesize` from one event loop.
+:meth:`EdgeEngine.asynthesize` from one event loop and bounds the requests in flight with
+``engine.limiter`` (the pieces of a long text share that bound).
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
 
 
 def split_text(text: str, max_chars: int) -> list[str]:
-    """Split ``text`` into pieces of at most ``max_chars``, at sentence ends when possible.
+    """Split ``text`` into pieces of at most ``max_chars`` and similar sizes, at sentence ends
+    when possible.
 
     A sentence longer than ``max_chars`` is cut at clause punctuation, then at spaces; a
     single word longer than ``max_chars`` is kept whole. Joining the pieces with spaces
@@ -118,11 +120,19 @@ def split_text(text: str, max_chars: int) -> list[str]:
                 units.append(clause)
             else:
                 units.extend(clause.split(" "))
+    # As many pieces as needed, of similar sizes (they are synthesized concurrently, so the
+    # longest one sets the pace): pack up to a balanced target, never beyond max_chars.
+    left = -(-len(text) // max_chars)  # pieces still to make
+    remaining = len(text)
     pieces: list[str] = []
     current = ""
     for u in units:
-        if current and len(current) + 1 + len(u) > max_chars:
+        grown = len(current) + 1 + len(u)
+        ideal = remaining / left
+        if current and (grown > max_chars or (left > 1 and abs(len(current) - ideal) <= abs(grown - ideal))):
             pieces.append(current)
+            remaining -= len(current) + 1
+            left = max(1, left - 1)
             current = u
         else:
             current = f"{current} {u}" if current else u
@@ -380,6 +390,9 @@ class EdgeEngine:
         self._sleep = sleep or asyncio.sleep
         self._rng = rng
         self._voices: list[dict] | None = None
+        # Bounds requests in flight across everything this engine does; the runner sets it
+        # to asyncio.Semaphore(concurrency) inside its event loop.
+        self.limiter: asyncio.Semaphore | None = None
 
     # -- public API --
 
@@ -401,15 +414,22 @@ class EdgeEngine:
         if len(pieces) == 1:
             return await self._piece(pieces[0], voice, rate, pitch, out_path)
         out = Path(out_path)
-        parts: list[str] = []
-        results: list[SynthResult] = []
+        parts = [str(out.with_name(f"{out.name}.part{i}.wav")) for i in range(len(pieces))]
+        # Pieces go out concurrently; each request still takes a permit from `limiter`,
+        # so the total number of requests in flight never exceeds the runner's bound.
+        tasks = [asyncio.ensure_future(self._piece(piece, voice, rate, pitch, part))
+                 for piece, part in zip(pieces, parts)]
         try:
-            for i, piece in enumerate(pieces):
-                part = str(out.with_name(f"{out.name}.part{i}.wav"))
-                parts.append(part)
-                results.append(await self._piece(piece, voice, rate, pitch, part))
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception() is not None]
+            if failed:
+                raise failed[0].exception()
+            results = [t.result() for t in tasks]
             duration = concat_wavs(parts, str(out))
         finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             for p in parts:
                 with contextlib.suppress(OSError):
                     os.unlink(p)
@@ -445,7 +465,8 @@ class EdgeEngine:
         try:
             for attempt in range(1, self.attempts + 1):
                 try:
-                    boundaries = await asyncio.wait_for(self._stream(text, voice, rate, pitch, mp3), deadline)
+                    async with self.limiter or contextlib.nullcontext():
+                        boundaries = await asyncio.wait_for(self._stream(text, voice, rate, pitch, mp3), deadline)
                     duration = await decode_mp3(mp3, out_path)
                     if self.check_completeness:
                         problem = completeness_problem(text, boundaries, duration)

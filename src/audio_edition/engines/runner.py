@@ -3,8 +3,8 @@
 ``synthesize_all(jobs, engine_name=..., cache_dir=...)`` is what the build calls:
 
 1. every job's cache key is computed and looked up first (hits cost no network at all);
-2. the misses go to at most ``concurrency`` workers (default 3, at most 8) sharing one event
-   loop; an async engine (edge) streams concurrently, a blocking one (espeak) runs in a
+2. the misses go, longest first, to at most ``concurrency`` workers (default 3, at most 8)
+   sharing one event loop; an async engine (edge) streams concurrently, a blocking one (espeak) runs in a
    thread — espeak serializes itself with a process-wide lock;
 3. each result is moved into the cache the moment it is complete, so a build that stops
    half-way keeps everything it made and the next run resumes;
@@ -193,6 +193,10 @@ async def asynthesize_all(
     if fallback is not None and fallback.name == engine.name:
         fallback = None
 
+    for eng in (engine, fallback):
+        if eng is not None and hasattr(eng, "limiter"):
+            eng.limiter = asyncio.Semaphore(concurrency)  # requests in flight, pieces included
+
     total = len(jobs)
     results: list[SegmentAudio | None] = [None] * total
     done = 0
@@ -218,8 +222,9 @@ async def asynthesize_all(
             todo[key] = [i]
 
     # 2. the misses, at most `concurrency` at a time
-    queue = list(todo.items())
-    queue.reverse()  # pop() from the end = script order
+    # Longest first: the workers then finish at about the same time (a long story started
+    # last would otherwise run alone at the end). Results still come back in script order.
+    queue = sorted(todo.items(), key=lambda kv: (len(jobs[kv[1][0]].text), -kv[1][0]))  # pop() = longest
     failures: list[tuple[int, SynthesisError]] = []
     stop = False
 
