@@ -267,6 +267,16 @@ def test_sentence_boundaries(service, tmp_path):
     assert service.syntheses()[0].boundary == "SentenceBoundary"
 
 
+def test_a_service_without_word_boundaries_switches_the_engine_to_sentences(service, engine, tmp_path):
+    service.word_boundaries = False
+    result, _ = synth(engine, tmp_path)
+    assert [r.boundary for r in service.syntheses()] == ["WordBoundary", "SentenceBoundary"]
+    assert result.attempts == 2 and [b.kind for b in result.boundaries] == ["sentence", "sentence"]
+    synth(engine, tmp_path, text="Une autre phrase.", name="b.wav")
+    assert service.syntheses()[-1].boundary == "SentenceBoundary"  # no more wasted requests
+    assert len(service.syntheses(None)) == 3
+
+
 def test_latency_and_real_time_pacing_are_honoured(monkeypatch, tmp_path):
     with FakeEdgeService(speed=20, latency=0.15) as svc:
         svc.patch(monkeypatch)
@@ -344,3 +354,24 @@ def test_closest_voices_stay_in_the_locale():
     # no fr-BE voice at all: the other French voices, never English ones
     assert set(closest_voices("fr-BE-GerardNeural", voices)) == {
         "fr-CA-SylvieNeural", "fr-FR-DeniseNeural", "fr-FR-HenriNeural"}
+
+
+def test_voice_list_older_than_a_day_is_fetched_again_and_a_stale_one_serves_offline(service, monkeypatch,
+                                                                                      tmp_path):
+    import os
+
+    from audio_edition.engines.edge import list_voices
+
+    cache_file = tmp_path / "voices" / "edge.json"
+    asyncio.run(list_voices(cache_file))
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(cache_file, (two_days_ago, two_days_ago))
+    asyncio.run(list_voices(cache_file))
+    assert service.voice_list_calls == 2
+    os.utime(cache_file, (two_days_ago, two_days_ago))
+    monkeypatch.setattr("edge_tts.voices.VOICE_LIST", "http://127.0.0.1:9/voices/list?x=1")  # offline
+    voices = asyncio.run(list_voices(cache_file))
+    assert any(v["ShortName"] == "fr-FR-DeniseNeural" for v in voices)
+    cache_file.unlink()
+    with pytest.raises(SynthesisError, match="cannot fetch edge's voice list"):
+        asyncio.run(list_voices(cache_file))

@@ -216,6 +216,7 @@ class FakeEdgeService:
     latency: float = 0.0  # seconds before the first answer to each SSML request
     chunk_seconds: float = 0.25  # audio per binary message
     metadata: str = "interleaved"  # interleaved | upfront (all boundaries before any audio)
+    word_boundaries: bool = True  # False: like a service that stopped sending WordBoundary events
     voices: list[dict] = field(default_factory=lambda: [voice_entry(*v) for v in DEFAULT_VOICES])
     host: str = "127.0.0.1"
     port: int = 0
@@ -445,6 +446,8 @@ class FakeEdgeService:
         if fault is not None:
             cut = max(1, int(len(frames) * fault.at))
 
+        if word_boundary and not self.word_boundaries:
+            marks = []
         pending = list(marks)
         per_chunk = max(1, round(self.chunk_seconds / FRAME_SECONDS))
         t0 = time.monotonic()

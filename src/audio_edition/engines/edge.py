@@ -56,6 +56,10 @@ class Incomplete(Exception):
     """An attempt returned audio that does not cover the text: a silent truncation."""
 
 
+class NoBoundaries(Incomplete):
+    """Audio came, but not one boundary of the kind asked for."""
+
+
 def edge_version() -> str:
     try:
         import edge_tts
@@ -356,7 +360,8 @@ class EdgeEngine:
     - ``backoff`` (1.0 s), ``backoff_max`` (30 s): exponential backoff with jitter;
     - ``deadline`` (20 s) + ``deadline_per_char`` (0.03 s): bound on one whole attempt;
     - ``max_chars`` (1500): longer texts are split at sentence boundaries;
-    - ``boundary`` ("word" or "sentence"): the boundaries asked of the service;
+    - ``boundary`` ("word" or "sentence"): the boundaries asked of the service; if it sends
+      audio without a single word boundary, the engine asks for sentences from then on;
     - ``cache_dir``: where the voice list is cached (``<cache_dir>/voices/edge.json``);
     - ``check_completeness`` (True): never turn this off in production.
     """
@@ -383,6 +388,7 @@ class EdgeEngine:
         self.deadline_per_char = deadline_per_char
         self.max_chars = max_chars
         self.boundary = boundary
+        self.boundary_now = boundary  # becomes "sentence" if the service sends no word boundaries
         self.output_format = f"{EdgeEngine.output_format};{boundary}-boundaries"
         self.cache_dir = Path(cache_dir) if cache_dir else DEFAULT_CACHE_DIR
         self.connect_timeout = connect_timeout
@@ -471,7 +477,7 @@ class EdgeEngine:
                     if self.check_completeness:
                         problem = completeness_problem(text, boundaries, duration)
                         if problem:
-                            raise Incomplete(problem)
+                            raise (NoBoundaries if not boundaries and duration > 0 else Incomplete)(problem)
                     return SynthResult(audio_path=str(out_path), sample_rate=SAMPLE_RATE, duration=duration,
                                        boundaries=tuple(boundaries), engine=self.name, voice=voice,
                                        attempts=attempt)
@@ -483,6 +489,10 @@ class EdgeEngine:
                             raise err from None
                         raise
                     failures.append(_describe(exc))
+                    if isinstance(exc, NoBoundaries) and self.boundary_now == "word":
+                        # The service has been seen to stop sending WordBoundary events; sentence
+                        # boundaries still prove completeness. Switch for the rest of this build.
+                        self.boundary_now = "sentence"
                     from edge_tts.exceptions import NoAudioReceived
 
                     if isinstance(exc, NoAudioReceived) and not checked_voice:
@@ -516,7 +526,7 @@ class EdgeEngine:
 
         comm = edge_tts.Communicate(
             text, voice, rate=edge_rate(rate), pitch=edge_pitch(pitch),
-            boundary="WordBoundary" if self.boundary == "word" else "SentenceBoundary",
+            boundary="WordBoundary" if self.boundary_now == "word" else "SentenceBoundary",
             connect_timeout=self.connect_timeout, receive_timeout=max(1, int(self.deadline)),
         )
         boundaries: list[Boundary] = []
