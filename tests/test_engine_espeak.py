@@ -68,10 +68,10 @@ def test_listed_voices_and_variants_are_accepted_by_the_engine(tmp_path):
 
 
 def test_boundaries_are_the_texts_words_even_with_elisions_and_compounds(tmp_path):
+    # espeak's own word events stop at apostrophes (d'intelligence → "d") and split
+    # compounds (GPT-4o → 3 events); the boundaries must still be the text's tokens
     text = "Il parle d'intelligence et d'amour, l'été à 10 h 30 ; GPT-4o coûte 3,5 € aujourd'hui."
     result = EspeakEngine().synthesize(text, "fr", 0, 0, str(tmp_path / "a.wav"))
-    assert [b.text for b in result.boundaries] == [
-        "Il", "parle", "d'intelligence", "et", "d'amour", "l'été", "à", "10", "h", "30", "GPT-4o", "coûte",
-        "3,5", "€", "aujourd'hui"]
+    assert [b.text for b in result.boundaries] == text.split()
     offsets = [b.offset for b in result.boundaries]
     assert offsets == sorted(offsets) and result.boundaries[-1].offset < result.duration

@@ -6,7 +6,9 @@ holds a process-wide lock: concurrent callers are serialized and never mix their
 
 from __future__ import annotations
 
+import bisect
 import ctypes
+import re
 import threading
 import wave
 from array import array
@@ -176,30 +178,34 @@ def espeak_version() -> str:
         return _version
 
 
-_PUNCT = "«»“”\"'()[]{}.,;:!?…"
+def _token_boundaries(text: str, words: list[tuple[int, int, int]], duration: float) -> tuple[Boundary, ...]:
+    """One boundary per whitespace-separated token of ``text``, timed by espeak's word events.
 
-
-def _word_at(text: str, start: int, length: int) -> str:
-    """The word an espeak word event points at.
-
-    espeak's ``length`` stops at an apostrophe (``d'intelligence`` → ``d``, and no event
-    follows for ``intelligence``), so take the whole whitespace-delimited token at
-    ``start`` instead, without surrounding punctuation.
+    espeak splits and merges words its own way (numbers become several words, elisions
+    one), so its events are mapped back onto the text's own tokens, punctuation kept.
     """
-    if not 0 <= start < len(text):
-        return ""
-    end = start
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    word = text[start:end].strip(_PUNCT)
-    return word or text[start : start + max(length, 0)]
-
-
-def _token_start(text: str, pos: int) -> int:
-    pos = min(max(0, pos), len(text))
-    while pos > 0 and not text[pos - 1].isspace():
-        pos -= 1
-    return pos
+    tokens = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", text)]
+    if not tokens:
+        return ()
+    starts = [t[0] for t in tokens]
+    first_time: list[float | None] = [None] * len(tokens)
+    for pos, _length, audio_ms in words:
+        idx = bisect.bisect_right(starts, max(0, pos - 1)) - 1
+        if 0 <= idx < len(tokens) and first_time[idx] is None:
+            first_time[idx] = audio_ms / 1000.0
+    # tokens espeak gave no event for (symbols, merged words) take the previous time
+    last = 0.0
+    for i, t in enumerate(first_time):
+        if t is None or t < last:
+            first_time[i] = last
+        else:
+            last = t
+    out = []
+    for i, (_start, word) in enumerate(tokens):
+        offset = first_time[i]
+        end = first_time[i + 1] if i + 1 < len(tokens) else duration
+        out.append(Boundary(offset=offset, duration=max(0.0, end - offset), text=word))
+    return tuple(out)
 
 
 class EspeakEngine:
@@ -243,19 +249,7 @@ class EspeakEngine:
             w.setframerate(sample_rate)
             w.writeframes(pcm.tobytes())
         duration = len(pcm) / sample_rate
-        words = state["words"]
-        # One boundary per whitespace-delimited token: espeak also reports events inside a
-        # token ("GPT-4o" → G, 4, o; "3,5" → 3, 5), which continue the token's boundary.
-        starts = []  # (token start, offset, word)
-        for pos, length, audio_ms in words:
-            start = _token_start(text, max(0, pos - 1))
-            if starts and start == starts[-1][0]:
-                continue
-            starts.append((start, audio_ms / 1000.0, _word_at(text, start, length)))
-        boundaries = []
-        for idx, (_, offset, word) in enumerate(starts):
-            nxt = starts[idx + 1][1] if idx + 1 < len(starts) else duration
-            boundaries.append(Boundary(offset=offset, duration=max(0.0, nxt - offset), text=word))
+        boundaries = _token_boundaries(text, state["words"], duration)
         return SynthResult(
             audio_path=str(out_path),
             sample_rate=sample_rate,
