@@ -30,6 +30,9 @@ Audio is streamed at ``speed`` × real time (default 20×, roughly the real serv
 
 Voices absent from the voice list also get no audio, like the real service.
 
+In another process: ``python -m tests.fakes.edge_service --speed 20 --latency 0.15`` prints the URLs
+to patch as one JSON line; ``GET /stats`` returns what it saw.
+
 Usage::
 
     with FakeEdgeService(speed=20, latency=0.15) as svc, svc.patched():
