@@ -112,6 +112,66 @@ def _load():
     return lib
 
 
+class _Voice(ctypes.Structure):
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_void_p),  # (priority byte, language\0)* then \0
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
+
+
+def _languages(ptr: int | None) -> list[str]:
+    out = []
+    if not ptr:
+        return out
+    i = 0
+    while True:
+        priority = ctypes.string_at(ptr + i, 1)[0]
+        if priority == 0:
+            break
+        lang = ctypes.string_at(ptr + i + 1)
+        out.append(lang.decode(errors="replace"))
+        i += 2 + len(lang)
+    return out
+
+
+def list_espeak_voices(variants: bool = False) -> list[dict]:
+    """espeak-ng's voices (``id`` is what ``--voice`` takes), or its variants (``+f3``...)."""
+    with _lock:
+        lib = _load()
+        lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
+        lib.espeak_ListVoices.argtypes = [ctypes.POINTER(_Voice)]
+        spec = None
+        if variants:
+            spec_value = _Voice()
+            spec_value.languages = ctypes.cast(ctypes.c_char_p(b"variant"), ctypes.c_void_p)
+            spec = ctypes.pointer(spec_value)
+        arr = lib.espeak_ListVoices(spec)
+        voices = []
+        i = 0
+        while arr and arr[i]:
+            v = arr[i].contents
+            langs = _languages(v.languages)
+            ident = (v.identifier or b"").decode(errors="replace")
+            voices.append({
+                # the identifier's base name is what espeak_SetVoiceByName accepts ("fr", "en-US")
+                "id": ("+" if variants else "") + ident.rsplit("/", 1)[-1],
+                "name": (v.name or b"").decode(errors="replace"),
+                "language": langs[0] if langs else "",
+                "languages": langs,
+                "gender": {1: "Male", 2: "Female"}.get(v.gender, ""),
+                "identifier": ident,
+            })
+            i += 1
+    return voices
+
+
 def espeak_version() -> str:
     with _lock:
         _load()

@@ -1,0 +1,546 @@
+"""Production engine: Microsoft Edge's online neural voices through the ``edge_tts`` client.
+
+The service throttles (429), refuses handshakes (403), drops connections mid-stream — the
+client then returns *truncated audio without an exception* — and stalls (aiohttp disables
+the read timeout on websockets, so a stalled stream would hang forever). So every attempt:
+
+- uses a fresh ``edge_tts.Communicate`` (a Communicate streams only once);
+- runs under a deadline around the whole stream (``asyncio.wait_for``), scaled with the
+  text's length (``deadline + deadline_per_char × characters``);
+- is decoded to WAV by the bundled ffmpeg, then checked for completeness: the audio must
+  cover the last boundary and the boundaries must cover the text. An incomplete result is
+  a failed attempt, never a result.
+
+Failed attempts are retried with exponential backoff and jitter (5 attempts by default) on
+handshake errors (403, 429, 5xx), dropped connections, timeouts, ``NoAudioReceived`` and
+incomplete audio. A voice that does not exist ends the segment at once with a one-line
+error naming it and the closest voices of its locale. Long texts are split at sentence
+boundaries and synthesized piece by piece (each piece with its own retries), then joined.
+
+Audio never stays in memory: MP3 chunks stream to a temporary file beside ``out_path``.
+Concurrency across segments belongs to the runner (``engines/runner.py``), which calls
+:meth:`EdgeEngine.asynthesize` from one event loop and bounds the requests in flight with
+``engine.limiter`` (the pieces of a long text share that bound).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import difflib
+import json
+import os
+import random
+import re
+import time
+import unicodedata
+import wave
+from pathlib import Path
+from typing import Awaitable, Callable
+
+from ..errors import SynthesisError, UsageError
+from ..fsutil import atomic_write_text
+from ..models import Boundary, SynthResult
+
+SAMPLE_RATE = 24000  # edge's audio-24khz-48kbitrate-mono-mp3, decoded
+TICKS_PER_SECOND = 10_000_000
+VOICE_LIST_MAX_AGE = 24 * 3600  # the voice list is cached for a day
+DEFAULT_CACHE_DIR = Path(".audio-edition") / "cache"
+
+# What TTSConfig in edge_tts accepts as a short name: lang-REGION[-Sub]-NameNeural.
+_EDGE_VOICE = re.compile(r"^([a-z]{2,})-([A-Z]{2,})-(.+Neural)$")
+_WORD = re.compile(r"\w+")
+
+
+class Incomplete(Exception):
+    """An attempt returned audio that does not cover the text: a silent truncation."""
+
+
+class NoBoundaries(Incomplete):
+    """Audio came, but not one boundary of the kind asked for."""
+
+
+def edge_version() -> str:
+    try:
+        import edge_tts
+
+        return f"edge-tts {edge_tts.__version__}"
+    except ImportError:  # pragma: no cover - a dependency of the package
+        return "edge-tts (missing)"
+
+
+def is_edge_voice(voice: str) -> bool:
+    return bool(_EDGE_VOICE.match(voice or ""))
+
+
+def edge_rate(rate: int) -> str:
+    """Relative rate in percent → edge's prosody rate (``+10%``)."""
+    return f"{int(rate):+d}%"
+
+
+def edge_pitch(pitch: int) -> str:
+    """Relative pitch in percent → edge's prosody pitch in Hz (about 1.5 Hz per percent)."""
+    return f"{round(int(pitch) * 1.5):+d}Hz"
+
+
+def deadline_for(text: str, base: float, per_char: float) -> float:
+    return base + per_char * len(text)
+
+
+def backoff_delay(attempt: int, base: float, cap: float, rng: Callable[[], float] = random.random,
+                  retry_after: float | None = None) -> float:
+    """Delay before attempt ``attempt + 1``: exponential, capped, with jitter in [50 %, 100 %]."""
+    delay = min(cap, base * 2 ** (attempt - 1)) * (0.5 + 0.5 * rng())
+    if retry_after is not None:
+        delay = max(delay, min(cap, retry_after))
+    return delay
+
+
+# --- text splitting ------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[»”\")\]]*\s+")
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+
+
+def split_text(text: str, max_chars: int) -> list[str]:
+    """Split ``text`` into pieces of at most ``max_chars`` and similar sizes, at sentence ends
+    when possible.
+
+    A sentence longer than ``max_chars`` is cut at clause punctuation, then at spaces; a
+    single word longer than ``max_chars`` is kept whole. Joining the pieces with spaces
+    gives the text back (modulo whitespace).
+    """
+    text = " ".join(text.split())
+    if len(text) <= max_chars:
+        return [text] if text else []
+    sentences = [s for s in _SENTENCE_END.split(text) if s]
+    units: list[str] = []
+    for s in sentences:
+        if len(s) <= max_chars:
+            units.append(s)
+            continue
+        for clause in _CLAUSE_END.split(s):
+            if len(clause) <= max_chars:
+                units.append(clause)
+            else:
+                units.extend(clause.split(" "))
+    # As many pieces as needed, of similar sizes (they are synthesized concurrently, so the
+    # longest one sets the pace): pack up to a balanced target, never beyond max_chars.
+    left = -(-len(text) // max_chars)  # pieces still to make
+    remaining = len(text)
+    pieces: list[str] = []
+    current = ""
+    for u in units:
+        grown = len(current) + 1 + len(u)
+        ideal = remaining / left
+        if current and (grown > max_chars or (left > 1 and abs(len(current) - ideal) <= abs(grown - ideal))):
+            pieces.append(current)
+            remaining -= len(current) + 1
+            left = max(1, left - 1)
+            current = u
+        else:
+            current = f"{current} {u}" if current else u
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+# --- completeness --------------------------------------------------------------------------
+
+def _tokens(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return _WORD.findall(folded)
+
+
+def completeness_problem(text: str, boundaries: tuple[Boundary, ...] | list[Boundary], duration: float,
+                         tolerance: float = 0.08) -> str | None:
+    """Why this result is incomplete, or None if it covers the text.
+
+    - the audio must last at least until the end of the last boundary (``tolerance`` s);
+    - the boundaries, matched in order against the words of the text, must reach its last
+      word: a stream cut after some boundaries leaves the text's tail uncovered.
+    """
+    words = _tokens(text)
+    if not words:
+        return None if duration > 0 else "no audio"
+    if duration <= 0:
+        return "no audio"
+    if not boundaries:
+        return "no word or sentence boundaries"
+    last = max(b.offset + b.duration for b in boundaries)
+    if duration + tolerance < last:
+        return f"audio stops at {duration:.2f}s but the last boundary ends at {last:.2f}s"
+    pos = 0  # next unmatched word of the text
+    window = 40
+    for b in boundaries:
+        for tok in _tokens(b.text):
+            try:
+                j = words.index(tok, pos, min(len(words), pos + window))
+            except ValueError:
+                continue  # the service may say something the text does not spell out
+            pos = j + 1
+    if pos < len(words):
+        said = " ".join(words[max(0, pos - 3):pos]) or "nothing"
+        return f"boundaries stop after “{said}”, {len(words) - pos} of {len(words)} words unspoken"
+    return None
+
+
+# --- ffmpeg --------------------------------------------------------------------------------
+
+def ffmpeg_exe() -> str:
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except Exception as exc:  # the wheel is a dependency; this is an install problem
+        raise SynthesisError(f"cannot find the bundled ffmpeg (imageio-ffmpeg): {exc}") from None
+
+
+async def decode_mp3(src: str | Path, dst: str | Path, sample_rate: int = SAMPLE_RATE, timeout: float = 120) -> float:
+    """Decode an MP3 to mono 16-bit WAV with the bundled ffmpeg; return its duration."""
+    proc = await asyncio.create_subprocess_exec(
+        ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", str(src), "-vn",
+        "-ac", "1", "-ar", str(sample_rate), "-c:a", "pcm_s16le", "-f", "wav", str(dst),
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        _, err = await asyncio.wait_for(proc.communicate(), timeout)
+    except (asyncio.TimeoutError, asyncio.CancelledError):
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
+        raise
+    if proc.returncode != 0:
+        lines = [ln for ln in err.decode("utf-8", "replace").splitlines() if ln.strip()]
+        raise Incomplete(f"ffmpeg could not decode the audio ({lines[-1] if lines else proc.returncode})")
+    try:
+        with wave.open(str(dst), "rb") as w:
+            return w.getnframes() / w.getframerate()
+    except (OSError, EOFError, wave.Error) as exc:
+        raise Incomplete(f"decoded audio is unreadable: {exc}") from None
+
+
+def concat_wavs(parts: list[str], out_path: str, block_frames: int = 1 << 16) -> float:
+    """Join mono 16-bit WAVs of one sample rate into ``out_path``, streaming; return duration."""
+    total = 0
+    rate = None
+    with wave.open(out_path, "wb") as out:
+        for p in parts:
+            with wave.open(p, "rb") as w:
+                if rate is None:
+                    rate = w.getframerate()
+                    out.setnchannels(1)
+                    out.setsampwidth(2)
+                    out.setframerate(rate)
+                elif w.getframerate() != rate:
+                    raise SynthesisError(f"cannot join pieces at {w.getframerate()} Hz and {rate} Hz")
+                while True:
+                    frames = w.readframes(block_frames)
+                    if not frames:
+                        break
+                    out.writeframes(frames)
+                total += w.getnframes()
+    return total / (rate or SAMPLE_RATE)
+
+
+# --- voice list ----------------------------------------------------------------------------
+
+async def fetch_voice_list() -> list[dict]:
+    import edge_tts
+
+    return await edge_tts.list_voices()
+
+
+async def list_voices(cache_file: str | Path | None = None, *, max_age: float = VOICE_LIST_MAX_AGE,
+                      refresh: bool = False) -> list[dict]:
+    """Edge's voice list, cached in ``cache_file`` for ``max_age`` seconds.
+
+    A stale cache is still used when the service cannot be reached; with neither, raises
+    SynthesisError.
+    """
+    path = Path(cache_file) if cache_file else DEFAULT_CACHE_DIR / "voices" / "edge.json"
+    cached = None
+    with contextlib.suppress(OSError, ValueError):
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(cached, list):
+            cached = None
+    if cached is not None and not refresh:
+        with contextlib.suppress(OSError):
+            if time.time() - path.stat().st_mtime < max_age:
+                return cached
+    try:
+        voices = await fetch_voice_list()
+    except Exception as exc:  # network, TLS, HTTP, JSON: all mean "no fresh list"
+        if cached is not None:
+            return cached
+        raise SynthesisError(f"cannot fetch edge's voice list ({_describe(exc)}); are you online?") from None
+    with contextlib.suppress(Exception):
+        atomic_write_text(path, json.dumps(voices, ensure_ascii=False))
+    return voices
+
+
+def closest_voices(voice: str, voices: list[dict], n: int = 3) -> list[str]:
+    """Existing voices of ``voice``'s locale (else language), the most similar names first."""
+    m = _EDGE_VOICE.match(voice)
+    locale = f"{m.group(1)}-{m.group(2)}" if m else voice.split("-")[0]
+    lang = locale.split("-")[0]
+    names = [v["ShortName"] for v in voices if v.get("Locale") == locale] or [
+        v["ShortName"] for v in voices if str(v.get("Locale", "")).split("-")[0] == lang]
+    close = difflib.get_close_matches(voice, names, n=n, cutoff=0.0)
+    return close or sorted(names)[:n]
+
+
+def unknown_voice_message(voice: str, voices: list[dict]) -> str:
+    close = closest_voices(voice, voices)
+    m = _EDGE_VOICE.match(voice)
+    where = f"{m.group(1)}-{m.group(2)}" if m else "its language"
+    if close:
+        return f"edge voice {voice} does not exist (any more); closest {where} voices: {', '.join(close)}"
+    return f"edge voice {voice} does not exist and edge has no {where} voice (see: audio-edition voices)"
+
+
+# --- the engine ----------------------------------------------------------------------------
+
+def _describe(exc: BaseException) -> str:
+    """One line for an attempt's failure."""
+    import aiohttp
+
+    if isinstance(exc, aiohttp.WSServerHandshakeError):
+        return f"handshake refused (HTTP {exc.status})"
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return f"HTTP {exc.status}"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        reason = getattr(exc.os_error, "strerror", None) or exc.os_error
+        return f"cannot connect to {exc.host} ({reason})"
+    if isinstance(exc, asyncio.TimeoutError):
+        return "timed out (stalled stream)"
+    if isinstance(exc, Incomplete):
+        return f"incomplete audio: {exc}"
+    name = type(exc).__name__
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{name}: {text}" if text else name
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    headers = getattr(exc, "headers", None)
+    if not headers:
+        return None
+    with contextlib.suppress(TypeError, ValueError):
+        return float(headers.get("Retry-After"))
+    return None
+
+
+def _retryable(exc: BaseException) -> bool:
+    import aiohttp
+    from edge_tts import exceptions as ex
+
+    if isinstance(exc, aiohttp.ClientResponseError):  # includes WSServerHandshakeError
+        return exc.status in (403, 408, 429) or exc.status >= 500
+    return isinstance(exc, (
+        aiohttp.ClientError, OSError, asyncio.TimeoutError, Incomplete, ex.NoAudioReceived,
+        ex.WebSocketError, ex.UnexpectedResponse, ex.UnknownResponse, ex.SkewAdjustmentError,
+    ))
+
+
+def _service_error(exc: BaseException) -> bool:
+    """A failure the service or the client reported (not a bug of ours): fatal, but one line."""
+    import aiohttp
+    from edge_tts import exceptions as ex
+
+    return isinstance(exc, (aiohttp.ClientResponseError, ex.EdgeTTSException))
+
+
+class EdgeEngine:
+    """Microsoft Edge neural voices, with retries, deadlines and a completeness check.
+
+    Options (all keyword, all with production defaults; tests shrink the delays):
+
+    - ``attempts`` (5): tries per text piece before giving up;
+    - ``backoff`` (1.0 s), ``backoff_max`` (30 s): exponential backoff with jitter;
+    - ``deadline`` (20 s) + ``deadline_per_char`` (0.03 s): bound on one whole attempt;
+    - ``max_chars`` (1500): longer texts are split at sentence boundaries;
+    - ``boundary`` ("word" or "sentence"): the boundaries asked of the service; if it sends
+      audio without a single word boundary, the engine asks for sentences from then on;
+    - ``cache_dir``: where the voice list is cached (``<cache_dir>/voices/edge.json``);
+    - ``check_completeness`` (True): never turn this off in production.
+    """
+
+    name = "edge"
+    output_format = f"wav-s16le-mono-{SAMPLE_RATE}"
+
+    def __init__(self, *, attempts: int = 5, backoff: float = 1.0, backoff_max: float = 30.0,
+                 deadline: float = 20.0, deadline_per_char: float = 0.03, max_chars: int = 1500,
+                 boundary: str = "word", cache_dir: str | Path | None = None, connect_timeout: int = 10,
+                 check_completeness: bool = True, sleep: Callable[[float], Awaitable[None]] | None = None,
+                 rng: Callable[[], float] = random.random, **_ignored) -> None:
+        if attempts < 1:
+            raise UsageError("edge: attempts must be at least 1")
+        if boundary not in ("word", "sentence"):
+            raise UsageError(f"edge: boundary must be 'word' or 'sentence', not {boundary!r}")
+        if max_chars < 100:
+            raise UsageError("edge: max_chars must be at least 100")
+        self.version = edge_version()
+        self.attempts = attempts
+        self.backoff = backoff
+        self.backoff_max = backoff_max
+        self.deadline = deadline
+        self.deadline_per_char = deadline_per_char
+        self.max_chars = max_chars
+        self.boundary = boundary
+        self.boundary_now = boundary  # becomes "sentence" if the service sends no word boundaries
+        self.output_format = f"{EdgeEngine.output_format};{boundary}-boundaries"
+        self.cache_dir = Path(cache_dir) if cache_dir else DEFAULT_CACHE_DIR
+        self.connect_timeout = connect_timeout
+        self.check_completeness = check_completeness
+        self._sleep = sleep or asyncio.sleep
+        self._rng = rng
+        self._voices: list[dict] | None = None
+        # Bounds requests in flight across everything this engine does; the runner sets it
+        # to asyncio.Semaphore(concurrency) inside its event loop.
+        self.limiter: asyncio.Semaphore | None = None
+
+    # -- public API --
+
+    def synthesize(self, text: str, voice: str, rate: int, pitch: int, out_path: str) -> SynthResult:
+        """Blocking form of :meth:`asynthesize` (not from inside a running event loop)."""
+        return asyncio.run(self.asynthesize(text, voice, rate, pitch, out_path))
+
+    async def asynthesize(self, text: str, voice: str, rate: int, pitch: int, out_path: str) -> SynthResult:
+        """Synthesize ``text`` into the WAV ``out_path``; raise SynthesisError after the retries.
+
+        The raised error carries ``attempts`` (how many requests were made).
+        """
+        if not text.strip():
+            raise SynthesisError("edge: nothing to say (empty text)")
+        if not is_edge_voice(voice):
+            raise SynthesisError(f"edge: {voice!r} is not an edge voice name (they look like "
+                                 f"fr-FR-DeniseNeural; espeak voices need --engine espeak)")
+        pieces = split_text(text, self.max_chars)
+        if len(pieces) == 1:
+            return await self._piece(pieces[0], voice, rate, pitch, out_path)
+        out = Path(out_path)
+        parts = [str(out.with_name(f"{out.name}.part{i}.wav")) for i in range(len(pieces))]
+        # Pieces go out concurrently; each request still takes a permit from `limiter`,
+        # so the total number of requests in flight never exceeds the runner's bound.
+        tasks = [asyncio.ensure_future(self._piece(piece, voice, rate, pitch, part))
+                 for piece, part in zip(pieces, parts)]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception() is not None]
+            if failed:
+                raise failed[0].exception()
+            results = [t.result() for t in tasks]
+            duration = concat_wavs(parts, str(out))
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for p in parts:
+                with contextlib.suppress(OSError):
+                    os.unlink(p)
+        boundaries: list[Boundary] = []
+        shift = 0.0
+        for r in results:
+            boundaries.extend(Boundary(b.offset + shift, b.duration, b.text, b.kind) for b in r.boundaries)
+            shift += r.duration
+        retries = sum(r.attempts - 1 for r in results)
+        return SynthResult(audio_path=str(out), sample_rate=SAMPLE_RATE, duration=duration,
+                           boundaries=tuple(boundaries), engine=self.name, voice=voice, attempts=1 + retries)
+
+    async def voice_exists(self, voice: str) -> bool | None:
+        """True/False from edge's (cached) voice list; None if the list is unavailable."""
+        try:
+            voices = await self.voices()
+        except SynthesisError:
+            return None
+        return any(v.get("ShortName") == voice for v in voices)
+
+    async def voices(self, refresh: bool = False) -> list[dict]:
+        if self._voices is None or refresh:
+            self._voices = await list_voices(self.cache_dir / "voices" / "edge.json", refresh=refresh)
+        return self._voices
+
+    # -- one piece, with retries --
+
+    async def _piece(self, text: str, voice: str, rate: int, pitch: int, out_path: str) -> SynthResult:
+        deadline = deadline_for(text, self.deadline, self.deadline_per_char)
+        mp3 = f"{out_path}.mp3"
+        failures: list[str] = []
+        checked_voice = False
+        try:
+            for attempt in range(1, self.attempts + 1):
+                try:
+                    async with self.limiter or contextlib.nullcontext():
+                        boundaries = await asyncio.wait_for(self._stream(text, voice, rate, pitch, mp3), deadline)
+                    duration = await decode_mp3(mp3, out_path)
+                    if self.check_completeness:
+                        problem = completeness_problem(text, boundaries, duration)
+                        if problem:
+                            raise (NoBoundaries if not boundaries and duration > 0 else Incomplete)(problem)
+                    return SynthResult(audio_path=str(out_path), sample_rate=SAMPLE_RATE, duration=duration,
+                                       boundaries=tuple(boundaries), engine=self.name, voice=voice,
+                                       attempts=attempt)
+                except Exception as exc:
+                    if not _retryable(exc):
+                        if _service_error(exc):
+                            err = SynthesisError(f"edge ({voice}): {_describe(exc)}")
+                            err.attempts = attempt
+                            raise err from None
+                        raise
+                    failures.append(_describe(exc))
+                    if isinstance(exc, NoBoundaries) and self.boundary_now == "word":
+                        # The service has been seen to stop sending WordBoundary events; sentence
+                        # boundaries still prove completeness. Switch for the rest of this build.
+                        self.boundary_now = "sentence"
+                    from edge_tts.exceptions import NoAudioReceived
+
+                    if isinstance(exc, NoAudioReceived) and not checked_voice:
+                        checked_voice = True
+                        if await self.voice_exists(voice) is False:
+                            err = SynthesisError(unknown_voice_message(voice, await self.voices()))
+                            err.attempts = attempt
+                            raise err from None
+                    if attempt < self.attempts:
+                        await self._sleep(backoff_delay(attempt, self.backoff, self.backoff_max, self._rng,
+                                                        _retry_after(exc)))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(out_path)  # never leave a clipped sentence behind
+            raise
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(mp3)
+        with contextlib.suppress(OSError):
+            os.unlink(out_path)
+        last = failures[-1] if failures else "unknown error"
+        distinct = sorted(set(failures), key=failures.index)
+        detail = last if len(distinct) == 1 else f"{last} (earlier: {'; '.join(distinct[:-1][:3])})"
+        err = SynthesisError(f"edge ({voice}) failed {self.attempts} times: {detail}")
+        err.attempts = self.attempts
+        raise err
+
+    async def _stream(self, text: str, voice: str, rate: int, pitch: int, mp3_path: str) -> list[Boundary]:
+        """One attempt: a fresh Communicate, its audio streamed to ``mp3_path``."""
+        import edge_tts
+
+        comm = edge_tts.Communicate(
+            text, voice, rate=edge_rate(rate), pitch=edge_pitch(pitch),
+            boundary="WordBoundary" if self.boundary_now == "word" else "SentenceBoundary",
+            connect_timeout=self.connect_timeout, receive_timeout=max(1, int(self.deadline)),
+        )
+        boundaries: list[Boundary] = []
+        with open(mp3_path, "wb") as fh:
+            async with contextlib.aclosing(comm.stream()) as stream:
+                async for chunk in stream:
+                    kind = chunk.get("type")
+                    if kind == "audio":
+                        fh.write(chunk["data"])
+                    elif kind in ("WordBoundary", "SentenceBoundary"):
+                        boundaries.append(Boundary(
+                            offset=chunk["offset"] / TICKS_PER_SECOND,
+                            duration=chunk["duration"] / TICKS_PER_SECOND,
+                            text=chunk["text"],
+                            kind="word" if kind == "WordBoundary" else "sentence",
+                        ))
+        return boundaries
