@@ -124,7 +124,8 @@ def test_spoken_script_reads_stories_not_ads(example_build):
 def test_rebuild_reuses_cache_and_keeps_files(example_build, tmp_path):
     mp3 = episode_dir(example_build) / f"{SLUG}.mp3"
     before = mp3.stat().st_mtime_ns
-    proc = run_cli("build", EXAMPLE, "--out", example_build, "--base-url", "https://podcast.example.org/mammam/")
+    proc = run_cli("build", EXAMPLE, "--engine", "espeak", "--out", example_build,
+                   "--base-url", "https://podcast.example.org/mammam/")
     assert proc.returncode == 0, proc.stderr
     assert "0 synthesized" in proc.stdout
     assert mp3.stat().st_mtime_ns == before  # nothing changed: nothing rewritten

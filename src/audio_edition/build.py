@@ -14,43 +14,28 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 import time
-import wave
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from . import __version__, mix, sources
+from .casting import VoiceProfile, jobs_for_segments, resolve_profile
 from .config import ShowConfig
-from .engines import Engine, get_engine
-from .errors import AudioError, OutputError, SynthesisError
+from .engines import ENGINES
+from .engines.runner import DEFAULT_CONCURRENCY, SegmentAudio, check_concurrency, summarize, synthesize_all
+from .errors import AudioError, OutputError, UsageError
 from .feed import episode_url, write_feed
 from .fsutil import atomic_path, atomic_write_text, check_writable_dir, episode_slug
-from .models import Boundary, Issue, Script, SynthResult
+from .models import Issue, Script
 from .parse import parse_issue
-from .script import CAST_ROLE, build_script
+from .script import build_script
 from .tags import Chapter, write_tags
 from .transcripts import cues, to_vtt
 
 STATE_DIR = ".audio-edition"
-
-# First casting: which voice reads which role, per engine and language.
-DEFAULT_CASTING = {
-    "espeak": {
-        "fr": {"host": "fr+f3", "stories": "fr", "sections": "fr+f3", "sponsor": "fr"},
-        "en": {"host": "en-us+f3", "stories": "en-us", "sections": "en-us+f3", "sponsor": "en-us"},
-    },
-    "edge": {
-        "fr": {"host": "fr-FR-DeniseNeural", "stories": "fr-FR-HenriNeural",
-               "sections": "fr-FR-DeniseNeural", "sponsor": "fr-FR-HenriNeural"},
-        "en": {"host": "en-US-AriaNeural", "stories": "en-US-GuyNeural",
-               "sections": "en-US-AriaNeural", "sponsor": "en-US-GuyNeural"},
-    },
-}
-
 
 class Reporter:
     """Progress sink; the CLI passes a rich implementation, the library default is silent."""
@@ -64,9 +49,14 @@ class Reporter:
 @dataclass
 class BuildOptions:
     out_dir: Path
-    engine: str = "espeak"
+    engine: str | None = None  # None: the voice profile's engine
     base_url: str | None = None
     config: ShowConfig = field(default_factory=ShowConfig)
+    voices_file: Path | None = None  # --voices: a voice profile (TOML)
+    fallback_engine: str | None = None  # synthesize a failing segment with this engine instead
+    concurrency: int = DEFAULT_CONCURRENCY
+    strict: bool = False
+    engine_options: dict | None = None  # passed to the engines (deadlines, attempts, backoff)
 
 
 @dataclass
@@ -75,57 +65,8 @@ class EpisodeResult:
     title: str
     mp3: Path
     duration: float
-    segments: int
-    cached: int
-    synthesized: int
-
-
-def voice_resolver(engine: str, lang: str) -> Callable[[str], str]:
-    table = DEFAULT_CASTING.get(engine, DEFAULT_CASTING["espeak"])
-    cast = table.get(lang) or table["en"]
-    return lambda role: cast.get(role, cast["host"])
-
-
-# --- segment cache -----------------------------------------------------------------------
-
-def cache_key(text: str, engine: Engine, voice: str, rate: int, pitch: int) -> str:
-    material = json.dumps([text, engine.name, engine.version, voice, rate, pitch, "wav-s16-mono"],
-                          ensure_ascii=False)
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
-
-
-def _cache_paths(cache_dir: Path, key: str) -> tuple[Path, Path]:
-    d = cache_dir / key[:2]
-    return d / f"{key}.wav", d / f"{key}.json"
-
-
-def _cache_get(cache_dir: Path, key: str) -> SynthResult | None:
-    wav_path, meta_path = _cache_paths(cache_dir, key)
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        with wave.open(str(wav_path), "rb") as w:
-            duration = w.getnframes() / w.getframerate()
-    except (OSError, ValueError, EOFError, wave.Error, KeyError):
-        return None  # missing, corrupt or truncated: synthesize again
-    if abs(duration - meta.get("duration", -1)) > 0.05:
-        return None
-    return SynthResult(audio_path=str(wav_path), sample_rate=meta["sample_rate"], duration=duration,
-                       boundaries=tuple(Boundary(**b) for b in meta["boundaries"]), engine=meta["engine"],
-                       voice=meta["voice"], attempts=0, cached=True)
-
-
-def synthesize_cached(engine: Engine, cache_dir: Path, text: str, voice: str, rate: int = 0, pitch: int = 0) -> SynthResult:
-    key = cache_key(text, engine, voice, rate, pitch)
-    hit = _cache_get(cache_dir, key)
-    if hit is not None:
-        return hit
-    wav_path, meta_path = _cache_paths(cache_dir, key)
-    with atomic_path(wav_path) as tmp:
-        result = engine.synthesize(text, voice, rate, pitch, str(tmp))
-    meta = {"duration": result.duration, "sample_rate": result.sample_rate, "engine": result.engine,
-            "voice": result.voice, "boundaries": [asdict(b) for b in result.boundaries], "text": text}
-    atomic_write_text(meta_path, json.dumps(meta, ensure_ascii=False))
-    return SynthResult(**{**asdict(result), "audio_path": str(wav_path), "boundaries": result.boundaries})
+    summary: str  # "18 segments: 17 cached, 1 synthesized, 0 fallbacks, 0 retries"
+    up_to_date: bool = False
 
 
 # --- build -------------------------------------------------------------------------------
@@ -149,58 +90,70 @@ def default_base_url(out_dir: Path) -> str:
     return out_dir.resolve().as_uri() + "/"
 
 
-def load_scripts(source_args: list[str], config: ShowConfig, engine_name: str) -> list[tuple[Issue, Script]]:
-    """Read and parse every source before anything is written: bad input fails early."""
+@dataclass
+class Prepared:
+    """An issue read, parsed and scripted, with the voices that will read it."""
+
+    issue: Issue
+    script: Script
+    profile: VoiceProfile
+    engine: str
+
+
+def load_scripts(source_args: list[str], config: ShowConfig, engine_name: str | None = None,
+                 voices_file: Path | None = None) -> list[Prepared]:
+    """Read, parse and script every source before anything is written: bad input fails early."""
     issues: list[Issue] = []
     for s in source_args:
         issues.extend(sources.load(s))
     out = []
     for issue in issues:
         doc = parse_issue(issue, read_captions=config.show.read_captions)
-        script = build_script(doc, config, voice_for=voice_resolver(engine_name, doc.language or config.show.language),
-                              source=issue.source)
-        out.append((issue, script))
+        profile = resolve_profile(voices_file, config, doc.language or config.show.language)
+        engine = engine_name or profile.engine
+        script = build_script(doc, config, voice_for=profile.voice_for(engine), source=issue.source)
+        out.append(Prepared(issue=issue, script=script, profile=profile, engine=engine))
     return out
 
 
 def build(source_args: list[str], options: BuildOptions, reporter: Reporter | None = None) -> list[EpisodeResult]:
     reporter = reporter or Reporter()
-    engine = get_engine(options.engine)
-    scripts = load_scripts(source_args, options.config, options.engine)
+    check_concurrency(options.concurrency)
+    for name in (options.engine, options.fallback_engine):
+        if name is not None and name not in ENGINES:
+            raise UsageError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
+    prepared = load_scripts(source_args, options.config, options.engine, options.voices_file)
     out_dir = check_writable_dir(options.out_dir)
     base_url = options.base_url or options.config.feed.base_url or default_base_url(out_dir)
     results = []
     with build_lock(out_dir):
-        for issue, script in scripts:
-            results.append(_build_episode(issue, script, engine, options, out_dir, base_url, reporter))
+        for item in prepared:
+            results.append(_build_episode(item, options, out_dir, base_url, reporter))
         reporter.stage("feed")
         write_feed(out_dir, options.config, base_url)
     return results
 
 
-def _build_episode(issue: Issue, script: Script, engine: Engine, options: BuildOptions, out_dir: Path,
-                   base_url: str, reporter: Reporter) -> EpisodeResult:
+def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_url: str,
+                   reporter: Reporter) -> EpisodeResult:
+    issue, script = item.issue, item.script
     config = options.config
     slug = episode_slug(script.title, script.published)
     cache_dir = out_dir / STATE_DIR / "cache"
     reporter.stage(f"voices: {script.title[:50]}", total=len(script.segments))
-    synth: list[SynthResult] = []
-    for i, seg in enumerate(script.segments):
-        try:
-            synth.append(synthesize_cached(engine, cache_dir, seg.spoken, seg.voice))
-        except SynthesisError as exc:
-            raise SynthesisError(f"segment {i + 1} ({seg.role} “{seg.title[:60]}”): {exc}") from None
-        reporter.advance()
-    cached = sum(1 for r in synth if r.cached)
+    jobs = jobs_for_segments(script.segments, item.profile, item.engine, options.fallback_engine)
+    synth = synthesize_all(jobs, engine_name=item.engine, cache_dir=cache_dir, concurrency=options.concurrency,
+                           fallback_engine=options.fallback_engine, engine_options=options.engine_options,
+                           on_progress=lambda done, total, seg: reporter.advance())
+    summary = summarize(synth)
 
     ep_dir = out_dir / "episodes" / slug
-    mix_key = _mix_key(script, synth, config, engine)
+    mix_key = _mix_key(script, synth, config)
     previous = _up_to_date(ep_dir, mix_key)
     if previous is not None:
-        reporter.log(f"{slug}: up to date ({len(synth)} segments cached, audio unchanged)")
+        reporter.log(f"{slug}: {summary}; audio unchanged")
         return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / previous["audio"],
-                             duration=previous["duration"], segments=len(synth), cached=cached,
-                             synthesized=len(synth) - cached)
+                             duration=previous["duration"], summary=summary, up_to_date=True)
     work = Path(tempfile.mkdtemp(prefix="mix-", dir=out_dir / STATE_DIR))
     try:
         reporter.stage("mix", total=len(synth))
@@ -242,35 +195,34 @@ def _build_episode(issue: Issue, script: Script, engine: Engine, options: BuildO
         "duration": round(duration, 3),
         "loudness_lufs": round(measured.loudness, 1),
         "size": (ep_dir / mp3_name).stat().st_size,
-        "engine": engine.name,
-        "engine_version": engine.version,
+        "engine": item.engine,
+        "fallback_engine": options.fallback_engine,
+        "voice_profile": item.profile.source,
         "voices": sorted({r.voice for r in synth}),
+        "report": summary,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "generator": f"audio-edition {__version__}",
         "mix_key": mix_key,
         "summary": _summary(script),
         "segments": [
             {"role": seg.role, "title": seg.title, "start": round(p.start, 3), "end": round(p.end, 3),
-             "engine": r.engine, "voice": r.voice, "cached": r.cached, "duration": round(r.duration, 3),
-             **({"url": seg.url} if seg.url else {})}
+             **r.report(), **({"url": seg.url} if seg.url else {})}
             for seg, p, r in zip(script.segments, placed, synth)
         ],
         "skipped": [{"kind": s.kind, "text": s.text} for s in script.skipped],
     }
     atomic_write_text(ep_dir / "episode.json", json.dumps(episode, ensure_ascii=False, indent=2))
-    reporter.log(f"{slug}: {len(synth)} segments: {cached} cached, {len(synth) - cached} synthesized; "
-                 f"{duration / 60:.1f} min")
-    return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / mp3_name, duration=duration,
-                         segments=len(synth), cached=cached, synthesized=len(synth) - cached)
+    reporter.log(f"{slug}: {summary}; {duration / 60:.1f} min")
+    return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / mp3_name, duration=duration, summary=summary)
 
 
-def _mix_key(script: Script, synth: list[SynthResult], config, engine: Engine) -> str:
+def _mix_key(script: Script, synth: list[SegmentAudio], config) -> str:
     """Everything the episode's audio, tags and texts depend on: unchanged key, unchanged files."""
     material = json.dumps({
         "version": __version__,
         "segments": [[s.role, s.title, s.url, Path(r.audio_path).name] for s, r in zip(script.segments, synth)],
         "title": script.title, "date": script.published, "url": script.url, "show": config.show.name,
-        "audio": [config.audio.pause_ms, config.audio.bitrate], "engine": engine.version,
+        "audio": [config.audio.pause_ms, config.audio.bitrate],
         "skipped": [[k.kind, k.text] for k in script.skipped],
     }, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()

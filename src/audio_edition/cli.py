@@ -92,8 +92,17 @@ def cli() -> None:
 
 @cli.command(epilog=EPILOG_BUILD)
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
-@click.option("--engine", type=click.Choice(ENGINES), default="espeak", show_default=True,
-              help="Text-to-speech engine: espeak (offline) or edge (Microsoft neural voices, online).")
+@click.option("--engine", type=click.Choice(ENGINES), default=None,
+              help="Text-to-speech engine: espeak (offline) or edge (Microsoft neural voices, online). "
+              "Default: the voice profile's engine (edge for the built-in profiles).")
+@click.option("--voices", "voices_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Voice profile (TOML): which voice reads which role. Default: [voices] profile in the "
+              "config, else the built-in profile of the issue's language.")
+@click.option("--fallback-engine", type=click.Choice(ENGINES), default=None,
+              help="When a segment still fails after its retries, synthesize it with this engine instead "
+              "(recorded in episode.json). Without it the build stops, keeping finished segments cached.")
+@click.option("--concurrency", type=click.IntRange(1, 8), default=3, show_default=True,
+              help="Segments synthesized at once (edge requests in flight).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Directory that receives episodes/ and feed.xml.")
 @click.option("--base-url", help="Public URL where --out is served (enclosure links in feed.xml). "
@@ -101,7 +110,7 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Show config (TOML). Default: ./audio-edition.toml if present.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
-def build(sources, engine, out_dir, base_url, config_path, quiet):
+def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, base_url, config_path, quiet):
     """Build one episode per newsletter issue in SOURCE and update the feed.
 
     SOURCE is an issue's HTML file or a directory of them (oldest first). Each episode
@@ -115,16 +124,17 @@ def build(sources, engine, out_dir, base_url, config_path, quiet):
         config = load_config(config_path)
         reporter = RichReporter(enabled=sys.stderr.isatty(), quiet=quiet)
         try:
-            results = run_build(list(sources), BuildOptions(out_dir=out_dir, engine=engine, base_url=base_url,
-                                                            config=config), reporter)
+            options = BuildOptions(out_dir=out_dir, engine=engine, base_url=base_url, config=config,
+                                   voices_file=voices_file, fallback_engine=fallback_engine,
+                                   concurrency=concurrency)
+            results = run_build(list(sources), options, reporter)
         finally:
             reporter.close()
     except AudioEditionError as exc:
         fail(exc)
     if not quiet:
         for r in results:
-            click.echo(f"{r.mp3}  ({r.duration / 60:.1f} min, {r.segments} segments: "
-                       f"{r.cached} cached, {r.synthesized} synthesized)")
+            click.echo(f"{r.mp3}  ({r.duration / 60:.1f} min; {r.summary})")
         click.echo(f"{out_dir / 'feed.xml'}")
 
 
@@ -134,9 +144,11 @@ def build(sources, engine, out_dir, base_url, config_path, quiet):
               help="text: what a producer reads before building; json: the machine-readable script.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Show config (TOML). Default: ./audio-edition.toml if present.")
-@click.option("--engine", type=click.Choice(ENGINES), default="espeak", show_default=True,
-              help="Engine whose voices are shown in the script.")
-def script(source, fmt, config_path, engine):
+@click.option("--engine", type=click.Choice(ENGINES), default=None,
+              help="Engine whose voices are shown in the script (default: the voice profile's).")
+@click.option("--voices", "voices_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Voice profile (TOML) whose voices are shown in the script.")
+def script(source, fmt, config_path, engine, voices_file):
     """Print the spoken script of SOURCE without synthesising anything (dry run).
 
     Shows each segment (intro, transitions, stories, sections, outro) with the text the
@@ -147,7 +159,7 @@ def script(source, fmt, config_path, engine):
 
     try:
         config = load_config(config_path)
-        scripts = load_scripts([source], config, engine)
+        scripts = [(p.issue, p.script) for p in load_scripts([source], config, engine, voices_file)]
     except AudioEditionError as exc:
         fail(exc)
     if fmt == "json":
@@ -191,3 +203,14 @@ def main(argv: list[str] | None = None) -> None:
         fail(exc)
     except BrokenPipeError:
         sys.exit(1)
+
+
+def _register() -> None:
+    from .cli_cache import cache
+    from .cli_voices import voices
+
+    cli.add_command(voices)
+    cli.add_command(cache)
+
+
+_register()
