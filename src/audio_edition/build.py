@@ -67,6 +67,8 @@ class BuildOptions:
     engine: str = "espeak"
     base_url: str | None = None
     config: ShowConfig = field(default_factory=ShowConfig)
+    latest: int | None = None  # feed sources: only the newest N issues
+    since: str | None = None  # only issues published on or after this YYYY-MM-DD
 
 
 @dataclass
@@ -149,14 +151,18 @@ def default_base_url(out_dir: Path) -> str:
     return out_dir.resolve().as_uri() + "/"
 
 
-def load_scripts(source_args: list[str], config: ShowConfig, engine_name: str) -> list[tuple[Issue, Script]]:
+def load_scripts(source_args: list[str], config: ShowConfig, engine_name: str, *, latest: int | None = None,
+                 since: str | None = None) -> list[tuple[Issue, Script]]:
     """Read and parse every source before anything is written: bad input fails early."""
     issues: list[Issue] = []
     for s in source_args:
-        issues.extend(sources.load(s))
+        issues.extend(sources.load(s, latest=latest, since=since))
     out = []
     for issue in issues:
-        doc = parse_issue(issue, read_captions=config.show.read_captions)
+        doc = parse_issue(issue, read_captions=config.show.read_captions, read_sponsors=config.show.read_sponsors,
+                          default_language=config.show.language)
+        if since and doc.published and doc.published < since[:10]:
+            continue  # the date was only known once parsed
         script = build_script(doc, config, voice_for=voice_resolver(engine_name, doc.language or config.show.language),
                               source=issue.source)
         out.append((issue, script))
@@ -166,7 +172,7 @@ def load_scripts(source_args: list[str], config: ShowConfig, engine_name: str) -
 def build(source_args: list[str], options: BuildOptions, reporter: Reporter | None = None) -> list[EpisodeResult]:
     reporter = reporter or Reporter()
     engine = get_engine(options.engine)
-    scripts = load_scripts(source_args, options.config, options.engine)
+    scripts = load_scripts(source_args, options.config, options.engine, latest=options.latest, since=options.since)
     out_dir = check_writable_dir(options.out_dir)
     base_url = options.base_url or options.config.feed.base_url or default_base_url(out_dir)
     results = []
