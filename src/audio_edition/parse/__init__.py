@@ -60,6 +60,8 @@ def _remove_chrome(body, content, platform: platforms.Platform, skipped: list[tu
             if el in protected or not _attached(el, html_root):
                 continue
             text = _spaced_text(el)
+            if kind == "button":  # a call-to-action button: say which kind when its words tell
+                kind = classify(RawBlock(tag="p", text=text)) or "button"
             if text:
                 skipped.append((kind, text[:500]))
             if kind in ("poll", "sponsor"):
@@ -219,10 +221,12 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
 
     # --- content ---------------------------------------------------------------------------------
     content = _content_root(body, platform)
+    n_hidden = len(skipped_raw)
+    _remove_chrome(body, content, platform, skipped_raw)
     before, after = _texts_outside(body, content)
+    header_texts = [t for k, t in skipped_raw[n_hidden:] if k == "header" and len(t.split()) <= 20] + before
     skipped_raw.extend(("header", t) for t in before)
     skipped_raw.extend(("footer", t) for t in after)
-    _remove_chrome(body, content, platform, skipped_raw)
     blocks = flatten(content)
     for b in blocks:
         if TEMPLATE_VAR.search(b.text):
@@ -268,7 +272,7 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     if not layout.parts and not layout.intro:
         raise ParseError(f"{where}: found no stories or text to read")
     published = (iso_date(issue.published) or platform_date or meta_date or ld_date or layout.date_hint
-                 or next((d for d in (date_in_text(t, lang) for t in before if len(t.split()) <= 20) if d), None)
+                 or next((d for d in (date_in_text(t, lang) for t in header_texts if len(t.split()) <= 20) if d), None)
                  or iso_date(next(iter(root.xpath("//time/@datetime")), None)))
     if not publication:
         publication = _guess_publication(root, [t for k, t in skipped_raw if k in ("footer", "header")]

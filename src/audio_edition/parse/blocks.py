@@ -232,7 +232,8 @@ def flatten(root) -> list[RawBlock]:
         if tag == "hr":
             blocks.append(RawBlock(tag="hr", text="", classes=cls, path=path))
             continue
-        if not _has_block_child(el):
+        if tag in HEADINGS or tag == "p" or not _has_block_child(el):
+            # a heading is one line whatever it wraps (Substack puts anchor <div>s in <h2>)
             pieces = inline_pieces(el.text, el)
             if tag in HEADINGS:
                 segs = [pieces]

@@ -135,10 +135,11 @@ def norm(text: str | None) -> str:
 # --- language -----------------------------------------------------------------------------
 
 STOPWORDS = {
-    "fr": set("le la les des du un une et est dans pour que qui pas sur avec ce cette il elle nous vous "
-              "ils sont au aux ne se plus mais ou son sa ses leur été être fait comme tout aussi".split()),
-    "en": set("the and of to is in that it for on with as was are be this by you at from have an or "
-              "not but they his her we their has which will can more what about".split()),
+    "fr": set("le la les de des du un une et est à en dans pour que qui pas sur avec ce cette il elle nous "
+              "vous ils sont au aux ne se plus mais ou son sa ses leur été être fait comme tout aussi l d qu "
+              "n c s j où très".split()),
+    "en": set("the and of to a is in that it for on with as was are be this by you at from have an or "
+              "not but they his her we their has which will can more what about s t i".split()),
     "de": set("der die das und ist nicht ein eine zu den mit sich des auf für im dem von auch es an "
               "wird sie wir ich aus bei".split()),
     "es": set("el la los las de y que en un una es por con para no se su al lo como más pero sus le "

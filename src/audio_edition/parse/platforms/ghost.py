@@ -16,7 +16,7 @@ PLATFORM = Platform(
         (".kg-signup-card, .gh-post-upgrade-cta, .gh-subscribe, .footer-cta, .subscribe-form, "
          ".gh-signup, [data-members-form], .gh-cta", "subscribe"),
         (".kg-cta-card", "sponsor"),
-        (".kg-button-card", "subscribe"),
+        (".kg-button-card", "button"),
         (".kg-bookmark-card", "embed"),
         (".kg-embed-card, .kg-video-card, .kg-audio-card, .kg-file-card, .kg-product-card", "embed"),
         (".gh-article-header, .article-header, .post-header, .post-meta, .gh-article-meta, "

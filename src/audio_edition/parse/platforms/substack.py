@@ -15,7 +15,7 @@ PLATFORM = Platform(
     skip=(
         (".subscription-widget-wrap, .subscription-widget-wrap-editor, .subscription-widget, .subscribe-widget",
          "subscribe"),
-        ("p.button-wrapper, div.button-wrapper, .button-wrapper", "subscribe"),
+        ("p.button-wrapper, div.button-wrapper, .button-wrapper", "button"),
         (".paywall, .paywall-jump, .paywall-title", "subscribe"),
         (".post-ufi, .post-ufi-button, .like-button-container, .restack-button", "share"),
         (".embedded-post-wrap, .embedded-post, .digest-post-embed, .embedded-publication-wrap", "related"),
