@@ -264,7 +264,7 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
             for k in range(end, n):
                 b = blocks[k]
                 if (b.level or b.bold or len(b.text) < 160) and b.tag != "li" and similar(entry, b.full_text()):
-                    cand[k] = cand.get(k, 7)
+                    cand[k] = cand.get(k, 7 if numbered(b) else 8)
                     forced.add(k)
                     break
 
@@ -275,7 +275,7 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
         return j < n and j not in cand
 
     # no usable headings: bold one-line paragraphs are the titles
-    titled = [i for i in cand if has_body(i) and i not in toc_span]
+    titled = [i for i in cand if has_body(i) and i not in toc_span and i not in forced]
     if len(titled) < 2:
         for i, b in enumerate(blocks):
             if i in cand or i in toc_span or b.separator:
@@ -317,11 +317,22 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
         else:
             story_rank = min(cand.values(), default=2)
 
+    # with a table of contents that names the stories, other headings of their rank are sections
+    toc_ranks = {cand[i] for i in forced} | {cand[i] for i in cand if layout.toc and
+                                                 any(similar(e, blocks[i].text) for e in layout.toc)}
+    toc_mode = len(forced | {i for i in cand if layout.toc and any(similar(e, blocks[i].text) for e in layout.toc)}) >= 2
+
+    def in_toc(i: int) -> bool:
+        return i in forced or any(similar(e, blocks[i].text) for e in layout.toc)
+
     def role(i: int) -> str:
         b = blocks[i]
         r = cand[i]
         if i in forced:
             return "story"
+        if toc_mode and r in toc_ranks and has_body(i) and not in_toc(i) and not _is_label_like(b.text) \
+                and texts[norm(strip_decoration(b.text))] <= 1 and (not numbered_mode or not numbered(b)):
+            return "section"
         if not has_body(i):
             return "kicker"
         if numbered_mode:
