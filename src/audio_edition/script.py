@@ -8,6 +8,7 @@ that a show can override in its config under ``[templates]``.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -87,6 +88,11 @@ def _spoken_story(story: Story) -> str:
     return "\n".join([_sentence(story.title.rstrip(" :"))] + _spoken_blocks(story))
 
 
+# French articles contract after "de" and "à": "l’édition audio de Le Chaînon" → "du Chaînon"
+_FR_CONTRACTIONS = {"de le ": "du ", "de les ": "des ", "à le ": "au ", "à les ": "aux "}
+_FR_CONTRACT = re.compile(r"\b(de|à) (le|les) (?=[A-ZÀ-Ý])", re.I)
+
+
 class _Fields(dict):
     def __missing__(self, key: str) -> str:
         raise KeyError(key)
@@ -100,10 +106,11 @@ def _fmt(t: dict[str, Any], key: str, turn: int = 0, /, **fields: Any) -> str:
     except KeyError:
         raise ConfigError(f"templates.{key}: missing from the templates") from None
     try:
-        return pattern.format_map(_Fields(fields))
+        text = pattern.format_map(_Fields(fields))
+        return _FR_CONTRACT.sub(lambda m: _FR_CONTRACTIONS[m.group(0).lower()], text) if fields.get("_fr") else text
     except KeyError as exc:
         raise ConfigError(f"templates.{key}: unknown placeholder {{{exc.args[0]}}} "
-                          f"(known: {', '.join('{' + k + '}' for k in fields)})") from None
+                          f"(known: {', '.join('{' + k + '}' for k in fields if not k.startswith('_'))})") from None
     except (ValueError, IndexError) as exc:
         raise ConfigError(f"templates.{key}: {exc}") from None
 
@@ -122,7 +129,8 @@ def build_script(
     show = config.show.name or doc.publication or t.get("show_fallback") or doc.title
     date = spoken_date(doc.published, t)
     voice_for = voice_for or (lambda cast_role: cast_role)
-    fields = {"show": show, "title": doc.title, "date": date or "", "count": len(doc.main_stories)}
+    fields = {"show": show, "title": doc.title, "date": date or "", "count": len(doc.main_stories),
+              "_fr": lang == "fr"}
 
     def seg(role: str, title: str, text: str, spoken: str | None = None, url: str | None = None) -> Segment:
         return Segment(role=role, title=title, text=text,

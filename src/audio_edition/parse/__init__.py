@@ -25,7 +25,7 @@ from .blocks import RawBlock, clean_text, flatten
 from .clean import css_hidden_classes, load_html, strip_unread
 from .meta import (date_in_text, iso_date, json_ld, ld_name, meta_content, norm, pick_language,
                    strip_site_suffix)
-from .skip import TEMPLATE_VAR, classify, refine, strip_template_vars
+from .skip import SPONSOR_START, TEMPLATE_VAR, classify, refine, strip_template_vars, undecorate
 from .structure import layout_issue, strip_decoration
 
 CHROME_TAGS = {"nav": "navigation", "header": "header", "footer": "footer", "aside": "related"}
@@ -60,8 +60,9 @@ def _remove_chrome(body, content, platform: platforms.Platform, skipped: list[tu
             if el in protected or not _attached(el, html_root):
                 continue
             text = _spaced_text(el)
-            if kind == "button":  # a call-to-action button: say which kind when its words tell
-                kind = classify(RawBlock(tag="p", text=text)) or "button"
+            if kind == "button":  # a call-to-action box: say which kind when its words tell
+                kind = "sponsor" if SPONSOR_START.match(undecorate(text)) else \
+                    classify(RawBlock(tag="p", text=text)) or "button"
             if text:
                 skipped.append((kind, text[:500]))
             if kind in ("poll", "sponsor"):

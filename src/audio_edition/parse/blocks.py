@@ -169,6 +169,8 @@ _LABEL = re.compile(r"^(.{2,80}?)\s*[:：]\s*$", re.S)
 def block_from_pieces(tag: str, pieces: list, classes: str, element_id: str | None, path: tuple[int, ...],
                       in_li: bool) -> RawBlock | None:
     text = clean_text("".join(p[0] for p in pieces))
+    if text and not _WORDY.search(text):
+        text = ""  # emoji or punctuation only: decoration
     links = []
     for p in pieces:
         if p[2] and p[2] not in links:

@@ -249,7 +249,6 @@ def extend_sponsors(blocks: list[RawBlock], kinds: list[str | None]) -> None:
     heading that is not itself sponsored (of the same rank or higher when the sponsor has a
     heading), a horizontal rule, or the end of the box the label sits in."""
     n = len(blocks)
-    root_depth = min((len(b.path) for b in blocks), default=0)
     i = 0
     while i < n:
         b = blocks[i]
@@ -284,7 +283,8 @@ def extend_sponsors(blocks: list[RawBlock], kinds: list[str | None]) -> None:
             kinds[j] = "sponsor"
             j += 1
         unit = _common_unit(b, blocks[j]) if j < n else b.path
-        boxed = len(unit) > root_depth
+        # a box of its own (a table cell, a card) when some block of the issue lies outside it
+        boxed = any(x.path[: len(unit)] != unit for x in blocks)
         while j < n and j - i <= MAX_SPONSOR_BLOCKS:
             c = blocks[j]
             if c.separator:

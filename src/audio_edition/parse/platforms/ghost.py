@@ -15,7 +15,7 @@ PLATFORM = Platform(
     skip=(
         (".kg-signup-card, .gh-post-upgrade-cta, .gh-subscribe, .footer-cta, .subscribe-form, "
          ".gh-signup, [data-members-form], .gh-cta", "subscribe"),
-        (".kg-cta-card", "sponsor"),
+        (".kg-cta-card", "button"),  # "sponsor" when its label says so
         (".kg-button-card", "button"),
         (".kg-bookmark-card", "embed"),
         (".kg-embed-card, .kg-video-card, .kg-audio-card, .kg-file-card, .kg-product-card", "embed"),
