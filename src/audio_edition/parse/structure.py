@@ -350,7 +350,22 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
             return "section"
         return "label"
 
-    roles = {i: role(i) for i in cand}
+    roles: dict[int, str] = {}
+    last_part: int | None = None
+    promoted_rank: int | None = None
+    for i in sorted(cand):
+        r = role(i)
+        if r == "label" and last_part is not None and has_body(i) and (
+                blocks[i].path[: len(blocks[last_part].path)] != blocks[last_part].path
+                or cand[i] == promoted_rank):
+            # a deeper heading in a box of its own (an e-mail block), or a sibling of one: a section
+            r = "section"
+            promoted_rank = cand[i]
+        elif r in ("story", "section"):
+            promoted_rank = None
+        if r in ("story", "section"):
+            last_part = i
+        roles[i] = r
     first_part = min((i for i, r in roles.items() if r in ("story", "section")), default=n)
 
     # --- intro --------------------------------------------------------------------------------
