@@ -144,7 +144,7 @@ def build_script(
     intro_lines.extend(doc.intro)
     if doc.toc:
         intro_lines.append(_fmt(t, "toc", **fields))
-        intro_lines.extend(entry.rstrip(" .") + "." for entry in doc.toc)
+        intro_lines.extend(_sentence(entry.rstrip(" .")) for entry in doc.toc)
     segments.append(seg("intro", doc.title, "\n".join(intro_lines)))
 
     stories = doc.main_stories

@@ -206,6 +206,10 @@ def read_eml(data: bytes, where: str, source: str | None = None, ident: str = ""
             published = parse_date(raw_date)
     sender = header("From")
     name = email.utils.parseaddr(sender)[0] if sender else ""
+    # "Dan at The Sunday Ledger", "Léa de chez Bidule": the publication is the second part
+    m = re.match(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)? (?:at|from|de chez|chez|@|\||[-–—]) (.{2,})$", name)
+    if m:
+        name = m.group(1).strip()
     meta = {"source_kind": "email"}
     if name:
         meta["publication"] = name

@@ -134,9 +134,23 @@ def _spaced_text(el) -> str:
     return clean_text(" ".join(el.itertext()))
 
 
-def _guess_publication(root, footer_texts: list[str]) -> str | None:
+_ISSUE_PREFIX = re.compile(r"^(.{2,40}?)\s*(?:#|n°|no\.|nº|issue|numéro|édition|edition|vol\.)\s*\d+", re.I)
+_SUBSCRIBED_TO = re.compile(r"(?:subscribed to|signed up for|abonn[ée]e?s? [àa]|inscrite? [àa]) "
+                            r"([A-ZÀ-Ý][^.,!;:()\n]{1,40}?)(?:\s*[.,!;:(]|\s+(?:on|via|sur|par|because)\b|$)")
+
+
+def _guess_publication(title: str | None, footer_texts: list[str]) -> str | None:
+    """The newsletter's name when nothing declares it: "Tiny Tools #203: ..." in the title,
+    "© 2025 MAMMAM IA!" or "you subscribed to Tiny Tools" in the footer."""
+    m = _ISSUE_PREFIX.match(title or "")
+    if m and 1 <= len(m.group(1).split()) <= 5:
+        return m.group(1).strip(" -–—:·|")
     for text in footer_texts:
         m = _COPYRIGHT.search(text)
+        if m and len(m.group(1).split()) <= 5:
+            return m.group(1).strip()
+    for text in footer_texts:
+        m = _SUBSCRIBED_TO.search(text)
         if m and len(m.group(1).split()) <= 5:
             return m.group(1).strip()
     return None
@@ -276,8 +290,8 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
                  or next((d for d in (date_in_text(t, lang) for t in header_texts if len(t.split()) <= 20) if d), None)
                  or iso_date(next(iter(root.xpath("//time/@datetime")), None)))
     if not publication:
-        publication = _guess_publication(root, [t for k, t in skipped_raw if k in ("footer", "header")]
-                                         + [b.text for b in blocks[-30:]])
+        publication = _guess_publication(title, [t for k, t in skipped_raw if k in ("footer", "header")]
+                                         + [s.text for s in skipped if s.kind == "footer"])
     if not title:
         first = next((s.title for s in layout.parts), None)
         title = first or "Sans titre"

@@ -39,10 +39,10 @@ SPONSOR_START = re.compile(
     r"anzeige|werbung|gesponsert|patrocinado|publicidad)\b",
     re.I)
 SPONSOR_SENTENCE = re.compile(
-    r"\b((cette|cet|la|notre|today['’]s|this) (newsletter|lettre|[ée]dition|issue|email|e-mail|episode|"
-    r"num[ée]ro|infolettre) (vous |t['’]|is |est )?(est |is )?"
-    r"(sponsoris[ée]e?|pr[ée]sent[ée]e?|offerte?|propos[ée]e?|rendue? possible|brought to you|sponsored|presented|"
-    r"powered|made possible|supported)( par| by)?)\b", re.I)
+    r"\b((ce|cette|cet|la|le|notre|today['’]s|this|this week['’]s) (newsletter|lettre|[ée]dition|issue|email|e-mail|"
+    r"episode|num[ée]ro|infolettre) (vous |t['’]|is |est )?(est |is )?"
+    r"(sponsoris[ée]e?|pr[ée]sent[ée]e?|offerte?|propos[ée]e?|rendue? possible|soutenue?|financ[ée]e?|"
+    r"brought to you|sponsored|presented|powered|made possible|supported)( par| by)?)\b", re.I)
 SPONSOR_IN_HEADING = re.compile(
     r"[(\[]\s*(sponsor(is[ée]e?|ed)?|pub(licit[ée])?|partenaire|partner|ad|annonce)\s*[)\]]|"
     r"[-–—|·:]\s*(sponsor(is[ée]e?|ed)?|publicit[ée]|partenaire|partner)\s*$|"
@@ -90,7 +90,7 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         r"you (are |were )?(receiv(ed|ing)|getting) this|you['’]re receiving this|this (e-?mail|message) was sent to|"
         r"(cet|ce) (e-?mail|message) a [ée]t[ée] envoy[ée]|vous (êtes|etes) inscrit|you (are|were) subscribed|"
         r"you signed up|our mailing address|notre adresse (postale|e-?mail)|add us to your address book|"
-        r"(ajoute[rz]?|ajoutez)[- ]nous [àa] (tes|vos) contacts|powered by (beehiiv|substack|ghost|buttondown|"
+        r"(ajoute[rz]?|ajoutez)[- ]nous [àa] (tes|vos) contacts|(powered by|propuls[ée]e? par) (beehiiv|substack|ghost|buttondown|"
         r"mailchimp|convertkit|kit|revue|mailerlite|sendinblue|brevo)|(sent|made) (with|via|using) "
         r"(beehiiv|substack|ghost|buttondown|mailchimp|convertkit|kit)|brought to you by buttondown|"
         r"envoy[ée] (avec|via|par) (beehiiv|substack|ghost|buttondown|mailchimp|brevo|sendinblue)|"
@@ -231,6 +231,14 @@ def refine(blocks: list[RawBlock], kinds: list[str | None]) -> None:
             for k in range(i, j):
                 kinds[k] = "navigation"
         i = max(j, i + 1)
+    # "Lire aussi :" / "Related:" / "Follow us:" labels take the list that follows them
+    for i in range(n):
+        if kinds[i] in ("related", "share", "navigation", "subscribe") and \
+                (blocks[i].level or blocks[i].full_text().rstrip().endswith(":") or blocks[i].bold):
+            j = i + 1
+            while j < n and kinds[j] is None and blocks[j].tag == "li":
+                kinds[j] = kinds[i]
+                j += 1
     extend_sponsors(blocks, kinds)
 
 

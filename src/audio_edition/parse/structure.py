@@ -275,13 +275,14 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
         return j < n and j not in cand
 
     # no usable headings: bold one-line paragraphs are the titles
-    titled = [i for i in cand if has_body(i) and i not in toc_span and i not in forced]
+    titled = [i for i in cand if has_body(i) and i not in toc_span and i not in forced and blocks[i].level]
     if len(titled) < 2:
         for i, b in enumerate(blocks):
             if i in cand or i in toc_span or b.separator:
                 continue
-            if b.bold and b.label is None and b.tag != "li" and 2 <= len(b.text.split()) <= 20 and \
-                    len(b.text) < 140 and not b.text.endswith(("?", ":", "…")) and not GREETING.match(b.text):
+            if b.bold and b.label is None and b.tag != "li" and 1 <= len(b.text.split()) <= 20 and \
+                    len(b.text) < 140 and not b.text.endswith(("?", ":", "…")) and not GREETING.match(b.text) \
+                    and not b.text.endswith(".") and i > 0:
                 cand[i] = 8
 
     # pseudo-headings with nothing under them are text (a list of steps written "1. ...")
@@ -300,6 +301,7 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
     with_body = [i for i in sorted(cand) if has_body(i)]
     numbered_heads = [i for i in with_body if numbered(blocks[i])]
     texts = Counter(norm(strip_decoration(blocks[i].text)) for i in with_body)
+    last_numbered = max(numbered_heads, default=-1)
     if len(numbered_heads) >= 2:
         story_rank = Counter(cand[i] for i in numbered_heads).most_common(1)[0][0]
         numbered_mode = True
@@ -338,8 +340,12 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
         if numbered_mode:
             if numbered(b) and r == story_rank:
                 return "story"
+            if _is_label_like(b.text) or texts[norm(strip_decoration(b.text))] > 1:
+                return "label"
             if r < story_rank or (r == story_rank and not numbered(b)):
                 return "section"
+            if r == 8 and story_rank == 7 and (i > last_numbered or SECTION_HINT.search(b.text)):
+                return "section"  # a bold title after the numbered ones: "Stat of the week"
             return "label"
         if r == story_rank:
             label_like = texts[norm(strip_decoration(b.text))] > 1 or _is_label_like(b.text)
