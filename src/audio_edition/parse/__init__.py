@@ -31,6 +31,8 @@ from .structure import layout_issue, strip_decoration
 CHROME_TAGS = {"nav": "navigation", "header": "header", "footer": "footer", "aside": "related"}
 _CAPTION_CLASS = re.compile(r"(image__source|caption|credit|legend|wp-caption-text)", re.I)
 _NOT_TITLES = re.compile(r"^(untitled|sans titre|newsletter|home|accueil|\*\|.*\|\*|\{\{.*\}\})$", re.I)
+_ISSUE_ONLY = re.compile(r"^.{0,50}?[\s—–:|·-]*\b(issue|num[ée]ro|n°|no\.|nº|#|[ée]dition|vol\.?|letter|lettre)\s*#?\d+\s*$",
+                         re.I)
 _FWD = re.compile(r"^\s*((fwd?|tr|re|fw)\s*:\s*)+", re.I)
 UNREAD_KINDS_HIDDEN_FROM_LIST = {"image", "separator"}
 
@@ -139,12 +141,13 @@ _SUBSCRIBED_TO = re.compile(r"(?:subscribed to|signed up for|abonn[ée]e?s? [àa
                             r"([A-ZÀ-Ý][^.,!;:()\n]{1,40}?)(?:\s*[.,!;:(]|\s+(?:on|via|sur|par|because)\b|$)")
 
 
-def _guess_publication(title: str | None, footer_texts: list[str]) -> str | None:
+def _guess_publication(titles: list[str | None], footer_texts: list[str]) -> str | None:
     """The newsletter's name when nothing declares it: "Tiny Tools #203: ..." in the title,
     "© 2025 MAMMAM IA!" or "you subscribed to Tiny Tools" in the footer."""
-    m = _ISSUE_PREFIX.match(title or "")
-    if m and 1 <= len(m.group(1).split()) <= 5:
-        return m.group(1).strip(" -–—:·|")
+    for title in titles:
+        m = _ISSUE_PREFIX.match(title or "")
+        if m and 1 <= len(m.group(1).split()) <= 5:
+            return m.group(1).strip(" -–—:·|")
     for text in footer_texts:
         m = _COPYRIGHT.search(text)
         if m and len(m.group(1).split()) <= 5:
@@ -222,8 +225,10 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
         else:
             title = og or (ld.get("headline") if isinstance(ld.get("headline"), str) else None) or h1
     else:
+        # an e-mail: its <title> is the subject, unless it only says "Newsletter — Issue 31"
         tt = strip_site_suffix(tag_title, site) if tag_title else None
-        if tt and len(tt.split()) >= 2 and not _NOT_TITLES.match(tt) and not TEMPLATE_VAR.search(tt):
+        if tt and len(tt.split()) >= 2 and not _NOT_TITLES.match(tt) and not TEMPLATE_VAR.search(tt) \
+                and not (h1 and _ISSUE_ONLY.match(tt)):
             title = tt
         else:
             title = h1 or tt
@@ -240,8 +245,9 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     _remove_chrome(body, content, platform, skipped_raw)
     before, after = _texts_outside(body, content)
     header_texts = [t for k, t in skipped_raw[n_hidden:] if k == "header" and len(t.split()) <= 20] + before
-    skipped_raw.extend(("header", t) for t in before)
-    skipped_raw.extend(("footer", t) for t in after)
+    # outside the post body: say what it is when the words tell, else header / footer
+    skipped_raw.extend((classify(RawBlock(tag="p", text=t)) or "header", t) for t in before)
+    skipped_raw.extend((classify(RawBlock(tag="p", text=t)) or "footer", t) for t in after)
     blocks = flatten(content)
     for b in blocks:
         if TEMPLATE_VAR.search(b.text):
@@ -290,7 +296,7 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
                  or next((d for d in (date_in_text(t, lang) for t in header_texts if len(t.split()) <= 20) if d), None)
                  or iso_date(next(iter(root.xpath("//time/@datetime")), None)))
     if not publication:
-        publication = _guess_publication(title, [t for k, t in skipped_raw if k in ("footer", "header")]
+        publication = _guess_publication([title, tag_title], [t for k, t in skipped_raw if k in ("footer", "header")]
                                          + [s.text for s in skipped if s.kind == "footer"])
     if not title:
         first = next((s.title for s in layout.parts), None)

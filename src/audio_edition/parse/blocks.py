@@ -29,6 +29,7 @@ _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.I)
 _WORDY = re.compile(r"\w", re.U)
 _AD_IMAGE = re.compile(r"/ad_network/|/advertis|/sponsor", re.I)
 BR = object()
+_LINE_MARK = re.compile(r"^\s*(?:[•·‣▪►▶➡→👉✅✔🔹🔸–—*-]|\d{1,2}[.)]\s|[0-9#]\ufe0f?\u20e3|#\d)")
 
 
 def clean_text(text: str) -> str:
@@ -152,7 +153,10 @@ def _segments(pieces: list) -> list[list]:
             words = [q for q in cur if q[0].strip()]
             bold_line = bool(words) and all(q[1] for q in words if _WORDY.search(q[0])) and \
                 len("".join(q[0] for q in words)) < 160
-            if brs >= 2 or bold_line:
+            nxt = next((q for q in pieces[j + 1:] if q is not BR and q[0].strip()), None)
+            bullet_line = nxt is not None and bool(_LINE_MARK.match(nxt[0])) and bool(words) and \
+                bool(_LINE_MARK.match("".join(q[0] for q in cur).lstrip()))
+            if brs >= 2 or bold_line or bullet_line:
                 segs.append([])
             else:
                 cur.append((" ", False, None))

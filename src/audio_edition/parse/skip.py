@@ -96,13 +96,15 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         r"envoy[ée] (avec|via|par) (beehiiv|substack|ghost|buttondown|mailchimp|brevo|sendinblue)|"
         r"politique de confidentialit|privacy policy|conditions (g[ée]n[ée]rales )?d['’]utilisation|"
         r"terms of (service|use)|mentions l[ée]gales|all rights reserved|tous droits r[ée]serv[ée]s|"
-        r"^(©|\(c\)|copyright\b)|intuit mailchimp|mailchimp\.com/|^ps?\.?\s*$)", re.I)),
+        r"^(©|\(c\)|copyright\b)|intuit mailchimp|mailchimp\.com/|^ps?\.?\s*$|"
+        r"(nous utilisons|ce site utilise|on utilise) des cookies|we use cookies|this (site|website) uses cookies|"
+        r"(accepter|refuser|g[ée]rer) (les |tous les )?cookies|accept (all )?cookies|cookie (settings|preferences))", re.I)),
     ("share", _SHORT, re.compile(
         r"^(partager sur|partage[rz]? (cette|ce|la) (newsletter|lettre|post|article|[ée]dition)|share on|"
         r"share (this|the) (post|email|e-mail|newsletter|issue|article|story)|tweet (this|it)|"
         r"copier le lien|copy link|lien copi[ée]|transf[ée]rer [àa] un ami|forward (this )?to a friend|"
         r"suivez[- ]nous|suis[- ]nous|retrouvez[- ]nous|follow us|connect with us|"
-        r"(like|comment|restack|share|partager|commenter|j['’]aime)$)|tu as aim[ée] (ce post|cette (lettre|newsletter|[ée]dition))|"
+        r"(like|comment|restack|share|partager|commenter|j['’]aime)$|(share|partage[rz]?)\b\W*(\w+\W*){0,5}$)|tu as aim[ée] (ce post|cette (lettre|newsletter|[ée]dition))|"
         r"vous avez aim[ée] (ce post|cette (lettre|newsletter|[ée]dition))|did you (enjoy|like) (this|today)|"
         r"enjoy(ed)? (this|today['’]s) (post|newsletter|issue|email|edition)\?|"
         r"si (cette|ce) (newsletter|lettre|post|[ée]dition) (t|vous)['’]a plu|if you (enjoyed|liked) this", re.I)),

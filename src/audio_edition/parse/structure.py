@@ -58,9 +58,9 @@ SUBHEAD_HINT = re.compile(
 SIGNOFF = re.compile(
     r"^(c['’]est tout|c['’]est fini|voil[àa],? c['’]est tout|voil[àa] pour (cette|aujourd)|"
     r"[àa] la semaine prochaine|[àa] (tr[èe]s )?bient[ôo]t|[àa] demain|[àa] lundi|[àa] mardi|[àa] mercredi|"
-    r"[àa] jeudi|[àa] vendredi|bonne (semaine|journ[ée]e|lecture|fin de semaine|soir[ée]e|fin de journ[ée]e|week-end)|"
+    r"[àa] jeudi|[àa] vendredi|bonnes? (semaine|journ[ée]e|lecture|fin de semaine|soir[ée]e|fin de journ[ée]e|week-end|quinzaine|plantations|f[êe]tes|vacances)|"
     r"merci (de (nous |m['’])?(avoir )?lu|pour (ta|votre) lecture|d['’][êe]tre l[àa])|on se retrouve|rendez-vous (la semaine|demain|lundi)|"
-    r"that['’]s (it|all|a wrap)|see you (next|tomorrow|soon|on|then|in)|until next (time|week)|"
+    r"that['’]s (it|all|a wrap)|see you\b|until next\b|till next\b|[àa] la prochaine|[àa] \w+ prochaine?\b|"
     r"thanks (for|again for) reading|thank you for reading|have a (great|nice|good|lovely)|talk (to you )?soon|"
     r"take care|stay (curious|tuned)|bisous|la bise|ciao|cheers[,!.]?\s*$|best[,!.]?\s*$|"
     r"à plus[,!.]?\s*$|catch you)", re.I)

@@ -69,7 +69,7 @@ COMMON_SKIP: tuple[tuple[str, str], ...] = (
      "[class*=subscribe-widget], [class*=subscribe-box], [class*=subscribe-cta], [class*=upgrade-cta], "
      "[class*=paywall], [class*=subscribe-footer]", "subscribe"),
     ("[class*=comments], [id=comments], [class*=comment-section]", "comment"),
-    ("[class*=related-posts], [class*=related-articles], [class*=read-next], [class*=keep-reading], "
+    ("[class*=related-posts], [class*=relatedposts], [class*=related-articles], [class*=related-stories], [class*=read-next], [class*=keep-reading], "
      "[class*=more-posts], [class*=recommended], [class*=recommendations], [class*=post-card], "
      "[class*=readmore], [class*=read-more]", "related"),
     ("[class*=breadcrumb], [aria-label*=readcrumb], [aria-label*=Ariane], [role=navigation], "
@@ -77,6 +77,7 @@ COMMON_SKIP: tuple[tuple[str, str], ...] = (
     ("[class*=site-footer], [class*=page-footer], [role=contentinfo], [class*=email-footer], "
      "[class*=unsubscribe]", "footer"),
     ("[class*=reactions], [class*=like-button], [class*=post-ufi]", "share"),
+    ("[class*=cookie], [id*=cookie], [class*=consent], [id*=consent], [class*=gdpr]", "footer"),
 )
 
 
