@@ -290,7 +290,7 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     layout = layout_issue(kept, title=title, subtitle=subtitle, preheader=preheader, author=author,
                           publication=publication, lang=lang)
     skipped.extend(layout.skipped)
-    if not layout.parts and not layout.intro:
+    if not layout.parts and not layout.intro and not layout.greeting:
         raise ParseError(f"{where}: found no stories or text to read")
     published = (iso_date(issue.published) or platform_date or meta_date or ld_date or layout.date_hint
                  or next((d for d in (date_in_text(t, lang) for t in header_texts if len(t.split()) <= 20) if d), None)

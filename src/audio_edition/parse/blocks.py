@@ -32,7 +32,13 @@ BR = object()
 _LINE_MARK = re.compile(r"^\s*(?:[•·‣▪►▶➡→👉✅✔🔹🔸–—*-]|\d{1,2}[.)]\s|[0-9#]\ufe0f?\u20e3|#\d)")
 
 
+_UNKNOWN_ENTITY = re.compile(r"&[A-Za-z][\w.-]{0,30};")
+
+
 def clean_text(text: str) -> str:
+    """Collapse spaces, drop zero-width characters and entity references left unexpanded."""
+    if "&" in text:
+        text = _UNKNOWN_ENTITY.sub("", text)
     return _WS.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
 
 

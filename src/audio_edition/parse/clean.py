@@ -20,7 +20,7 @@ import lxml.html
 
 from ..errors import ParseError
 
-MAX_PARSE_CHARS = 16 * 1024 * 1024  # HTML left after stripping scripts, styles and inline images
+MAX_PARSE_CHARS = 8 * 1024 * 1024  # HTML left after stripping scripts, styles and inline images
 BIG_INPUT = 2 * 1024 * 1024  # above this, strip the never-read parts with regexes before parsing
 MAX_DEPTH = 200
 
@@ -39,6 +39,8 @@ _STRIP_BIG = re.compile(
 _DEPTH_ERROR = "Excessive depth"
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
          "track", "wbr", "keygen", "command"}
+_KEEP_DEEP = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "a", "b", "strong", "em", "i",
+              "figcaption", "pre", "dt", "dd", "tr", "td", "th", "table", "tbody"}
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^>]*?(/?)>")
 
 
@@ -52,7 +54,7 @@ def _flatten_depth(html: str, limit: int = MAX_DEPTH) -> str:
         if name in _VOID or selfclose:
             continue
         if not closing:
-            if len(stack) >= limit:
+            if len(stack) >= limit and name not in _KEEP_DEEP:
                 out.append(html[pos:m.start()])
                 pos = m.end()
                 stack.append((name, True))

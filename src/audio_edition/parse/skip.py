@@ -123,6 +123,41 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         re.I)),
 ]
 
+# cheap substring gates: a family's regex only runs when one of its words is in the block
+TRIGGERS = {
+    "boilerplate": ("ligne", "navigateur", "browser", "online", "web", "affich", "view", "trouble", "probl", "app"),
+    "subscribe": ("transf", "forward", "ami", "friend", "abonn", "subscri", "inscri", "sign up", "inbox", "join",
+                  "rejoin", "reçoi", "recoi", "upgrade", "paid", "payant", "premium", "membre", "member", "gift",
+                  "offrir", "parrain", "refer", "invite", "earn", "suite", "reading", "réserv", "reserv"),
+    "footer": ("abonn", "unsub", "inscri", "opt", "prefer", "préf", "settings", "why", "reçoi", "recoi", "recev",
+               "reçu", "recu", "receiv", "getting", "sent", "envoy", "subscribed", "signed", "address", "adresse",
+               "ajout", "powered", "propuls", "made", "privacy", "confidentialit", "conditions", "terms", "mentions",
+               "rights", "droits", "©", "(c)", "copyright", "mailchimp", "cookie", "ps", "brought"),
+    "share": ("partag", "share", "tweet", "copi", "copy", "transf", "forward", "suivez", "suis", "retrouvez",
+              "follow", "connect", "like", "comment", "restack", "aim", "enjoy", "plu"),
+    "comment": ("comment", "discussion", "reply", "répon", "repon"),
+    "related": ("lire", "lecture", "même", "meme", "genre", "aimerez", "aimeras", "reading", "read", "more",
+                "related", "also", "recommand", "recommend", "dernier", "latest", "previous", "précéd", "preced"),
+}
+POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "questionnaire")
+SPONSOR_TRIGGERS = ("sponsor", "présent", "present", "offert", "propos", "possible", "soutenu", "financ", "brought",
+                    "powered", "supported")
+
+_FAMILIES: dict[str, set[str]] = {}
+for _fam, _words in list(TRIGGERS.items()) + [("poll", POLL_TRIGGERS), ("sponsor", SPONSOR_TRIGGERS)]:
+    for _w in _words:
+        _FAMILIES.setdefault(_w, set()).add(_fam)
+_TRIGGER_RE = re.compile("|".join(sorted((re.escape(w) for w in _FAMILIES), key=len, reverse=True)))
+
+
+def _families(low: str) -> set[str]:
+    """Which rule families a lower-cased text could match (one regex scan)."""
+    found: set[str] = set()
+    for hit in set(_TRIGGER_RE.findall(low)):
+        found |= _FAMILIES[hit]
+    return found
+
+
 TEMPLATE_VAR = re.compile(r"\{\{\s*[^{}]{1,80}?\s*\}\}|\{%[^%]{0,80}%\}|\*\|[A-Z0-9_:]+\|\*|%%\{?[\w:.-]{1,40}\}?%%|"
                           r"\[\[\s*[\w.]+\s*\]\]|\{\$[\w.]+\}")
 _POSTAL = re.compile(r"\b\d{1,5}[\w ,.#°-]{0,40}\b(street|st\.?|avenue|ave\.?|road|rd\.?|blvd|boulevard|rue|"
@@ -131,8 +166,15 @@ SOCIAL = re.compile(r"^(twitter|x|linkedin|facebook|instagram|youtube|tiktok|thr
                     r"substack notes|whatsapp|telegram|discord|rss|email|e-mail|github|reddit|spotify)$", re.I)
 
 
+_AD_HINTS = ("utm_", "bhiiv", "bhcl", "doubleclick", "googleadservices", "ad_network", "adclick", "sponsy", "paved",
+             "passionfroot", "swapstack", "pubmatic", "taboola", "outbrain")
+
+
 def is_ad_link(href: str) -> bool:
-    return bool(AD_LINK.search(href or ""))
+    if not href:
+        return False
+    low = href.lower()
+    return any(h in low for h in _AD_HINTS) and bool(AD_LINK.search(href))
 
 
 def undecorate(text: str) -> str:
@@ -162,14 +204,18 @@ def classify(block: RawBlock) -> str | None:
     if any(is_ad_link(h) for h in block.links):
         return "sponsor"
     text = block.full_text()
-    if POLL_CLASS.search(block.classes) or POLL_TEXT.search(text):
+    low = text.lower()
+    fams = _families(low)
+    cls = block.classes.lower()
+    if (("poll" in cls or "survey" in cls or "quiz" in cls or "vote" in cls) and POLL_CLASS.search(block.classes)) \
+            or ("poll" in fams and POLL_TEXT.search(text)):
         return "poll"
     words = len(text.split())
-    if sponsor_label(block) or (words <= 40 and SPONSOR_SENTENCE.search(text)):
+    if sponsor_label(block) or (words <= 40 and "sponsor" in fams and SPONSOR_SENTENCE.search(text)):
         return "sponsor"
     plain = undecorate(text)
     for kind, limit, pattern in BOILERPLATE:
-        if words <= limit and (pattern.search(plain) or pattern.search(text)):
+        if words <= limit and kind in fams and (pattern.search(plain) or pattern.search(text)):
             return kind
     if words <= 40 and _POSTAL.search(text):
         return "footer"
