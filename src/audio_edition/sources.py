@@ -489,6 +489,8 @@ def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_BYTE
         raise
     except urllib.error.HTTPError as exc:
         if 300 <= exc.code < 400:
+            if "not allowed" in str(exc.msg):  # urllib refuses e.g. a redirect to file:// or ftp://
+                raise SourceError(f"{url}: redirected to a non-http URL, only http and https are fetched") from None
             raise SourceError(f"{url}: too many redirects (more than {MAX_REDIRECTS})") from None
         raise SourceError(f"{url}: HTTP error {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:

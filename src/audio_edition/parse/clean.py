@@ -39,8 +39,7 @@ _STRIP_BIG = re.compile(
 _DEPTH_ERROR = "Excessive depth"
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
          "track", "wbr", "keygen", "command"}
-_KEEP_DEEP = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "a", "b", "strong", "em", "i",
-              "figcaption", "pre", "dt", "dd", "tr", "td", "th", "table", "tbody"}
+_KEEP_DEEP = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li"}  # blocks that never nest in themselves
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^>]*?(/?)>")
 
 

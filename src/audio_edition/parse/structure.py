@@ -22,7 +22,7 @@ from .meta import date_in_text, norm
 from .skip import is_ad_link
 
 KEYCAP = re.compile(r"^\s*(?:[0-9#*]\ufe0f?\u20e3|\U0001F51F)")
-NUMBERED = re.compile(r"^\s*(?:#\s?\d{1,3}\b\s*[.):\-–—]?\s*|\d{1,2}\s*[.)]\s+|\d{1,2}\s*[-–—/|]\s+|"
+NUMBERED = re.compile(r"^\s*(?:#\s?\d{1,3}\b\s*[.):\-–—]?\s*|\d{1,3}\s*[.)]\s+|\d{1,3}\s*[-–—/|]\s+|"
                       r"(?:n[°o]|no\.)\s?\d{1,3}\s*[-–—:.]\s*)", re.I)
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\uFE0F\u20E3\u200D\u2190-\u21FF"
                    "\u25A0-\u25FF\U000E0000-\U000E007F]")
