@@ -252,7 +252,7 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     for b in blocks:
         if TEMPLATE_VAR.search(b.text):
             stripped = strip_template_vars(b.text)
-            if stripped and len(stripped.split()) >= 1 and len(stripped) >= 0.5 * len(b.text):
+            if re.search(r"\w", stripped):  # "Bonjour {{first_name}}," → "Bonjour,"
                 b.text = stripped
         if b.label and TEMPLATE_VAR.search(b.label):
             b.label = strip_template_vars(b.label) or None

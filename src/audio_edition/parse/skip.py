@@ -26,18 +26,21 @@ AD_LINK = re.compile(
 
 _DECOR = re.compile(r"^[\W_]+", re.U)  # leading emoji, bullets, brackets
 
-SPONSOR_START = re.compile(
-    r"^(sponsoris[ée]e?s?|sponsors?|sponsor(ed|ship)\b|publicit[ée]s?|pub\b|partenaires?|partenariat|"
+# a bare label word: only a sponsor label when it is (almost) the whole block ("Sponsorisé",
+# "PUBLICITÉ", "Sponsor : Acme"); a story may well be titled "Publicité : Coca-Cola mise sur l'IA"
+SPONSOR_WORD = re.compile(
+    r"^(sponsoris[ée]e?s?|sponsors?|sponsored|sponsorship|publicit[ée]s?|pub|partenaires?|partenariat|"
     r"contenu (sponsoris[ée]|partenaire|sponsor)|communication commerciale|annonce (partenaire|sponsoris[ée]e?)|"
-    r"en partenariat avec|avec (le soutien|la participation) de|soutenu par|propos[ée]e? par|offert par|"
-    r"pr[ée]sent[ée]e?s? par|merci [àa] (notre|nos) (sponsor|partenaire)s?|un (petit )?mot de (notre|nos) "
-    r"(sponsor|partenaire)s?|le mot (du|de notre) (sponsor|partenaire)|"
-    r"sponsored( by)?|presented by|in partnership with|brought to you by|together with|thanks to our sponsors?|"
+    r"advertisement|advertorial|ad|ads|partners?|promoted|paid (partnership|promotion|post)|sponsor spotlight|"
+    r"featured partner|anzeige|werbung|gesponsert|patrocinado|publicidad)\b", re.I)
+SPONSOR_PHRASE = re.compile(
+    r"^(en partenariat avec|avec (le soutien|la participation) de|soutenu par|propos[ée]e? par|offert par|"
+    r"pr[ée]sent[ée]e?s? par|sponsoris[ée]e?s? par|merci [àa] (notre|nos) (sponsor|partenaire)s?|"
+    r"un (petit )?mot de (notre|nos) (sponsor|partenaire)s?|le mot (du|de notre) (sponsor|partenaire)|"
+    r"sponsored by|presented by|in partnership with|brought to you by|together with|thanks to our sponsors?|"
     r"(a )?(quick )?word from (our|today['’]s|this week['’]s) (sponsor|partner)s?|today['’]s sponsor|"
-    r"this (week|issue)['’]s sponsor|from our (sponsor|partner)s?|(our )?partner\b|advertisement|advertorial|"
-    r"\bad\b|paid (partnership|promotion|post)|promoted|sponsor spotlight|featured partner|"
-    r"anzeige|werbung|gesponsert|patrocinado|publicidad)\b",
-    re.I)
+    r"this (week|issue)['’]s sponsor|from our (sponsor|partner)s?)\b", re.I)
+SPONSOR_START = re.compile(SPONSOR_WORD.pattern + "|" + SPONSOR_PHRASE.pattern, re.I)
 SPONSOR_SENTENCE = re.compile(
     r"\b((ce|cette|cet|la|le|notre|today['’]s|this|this week['’]s) (newsletter|lettre|[ée]dition|issue|email|e-mail|"
     r"episode|num[ée]ro|infolettre) (vous |t['’]|is |est )?(est |is )?"
@@ -186,9 +189,11 @@ def sponsor_label(block: RawBlock) -> bool:
     "🤝 En partenariat avec Lumo", a heading ending with "(sponsor)"."""
     text = undecorate(block.full_text())
     words = len(text.split())
+    if words <= 4 and SPONSOR_WORD.match(text):
+        return True
     if block.level or (block.bold and words <= 14):
-        return bool(SPONSOR_START.match(text) or SPONSOR_IN_HEADING.search(text))
-    return words <= 8 and bool(SPONSOR_START.match(text))
+        return bool(SPONSOR_PHRASE.match(text) or SPONSOR_IN_HEADING.search(text))
+    return words <= 10 and bool(SPONSOR_PHRASE.match(text))
 
 
 def strip_template_vars(text: str) -> str:

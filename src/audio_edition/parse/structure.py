@@ -327,6 +327,10 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
     def in_toc(i: int) -> bool:
         return i in forced or any(similar(e, blocks[i].text) for e in layout.toc)
 
+    # a section hint ("de la semaine", "tool"...) only tells sections apart from stories when
+    # some headings of the story rank do not carry it
+    hints_apply = any(not SECTION_HINT.search(blocks[i].text) for i in with_body if cand[i] == story_rank)
+
     def role(i: int) -> str:
         b = blocks[i]
         r = cand[i]
@@ -351,7 +355,7 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
             label_like = texts[norm(strip_decoration(b.text))] > 1 or _is_label_like(b.text)
             if label_like:
                 return "label"
-            return "section" if SECTION_HINT.search(b.text) else "story"
+            return "section" if hints_apply and SECTION_HINT.search(b.text) else "story"
         if r < story_rank:
             return "section"
         return "label"
