@@ -95,8 +95,8 @@ class Segment:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        if d["url"] is None:
-            del d["url"]
+        if d["url"] is None and self.role not in ("story", "section"):
+            del d["url"]  # stories and sections always say whether they have a chapter link
         return d
 
 

@@ -38,8 +38,10 @@ def templates_for(lang: str, config: ShowConfig | None = None) -> dict[str, Any]
     if config is not None:
         overrides = config.raw.get("templates", {})
         if isinstance(overrides, dict):
-            t.update(overrides.get(lang, {}) if isinstance(overrides.get(lang), dict) else
-                     {k: v for k, v in overrides.items() if not isinstance(v, dict)})
+            # [templates] applies to every language, [templates.<lang>] to one, and wins
+            t.update({k: v for k, v in overrides.items() if not isinstance(v, dict)})
+            if isinstance(overrides.get(lang), dict):
+                t.update(overrides[lang])
     return t
 
 
