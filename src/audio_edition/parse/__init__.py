@@ -22,7 +22,7 @@ from ..errors import ParseError
 from ..models import Document, Issue, Skipped
 from . import platforms
 from .blocks import RawBlock, clean_text, flatten
-from .clean import css_hidden_classes, load_html, strip_unread
+from .clean import _skip_subtree, css_hidden_classes, load_html, strip_unread
 from .meta import (date_in_text, iso_date, json_ld, ld_name, meta_content, norm, pick_language,
                    strip_site_suffix)
 from .skip import SPONSOR_START, TEMPLATE_VAR, classify, refine, strip_template_vars, undecorate
@@ -55,25 +55,34 @@ def _remove_chrome(body, content, platform: platforms.Platform, skipped: list[tu
     while p is not None:
         protected.add(p)
         p = p.getparent()
-    rules = list(platform.selectors["skip"]) + list(platforms.GENERIC_SKIP)
     html_root = body.getroottree().getroot()
-    for selector, kind in rules:
-        for el in selector(body):
-            if el in protected or not _attached(el, html_root):
-                continue
-            text = _spaced_text(el)
-            if kind == "button":  # a call-to-action box: say which kind when its words tell
-                kind = "sponsor" if SPONSOR_START.match(undecorate(text)) else \
-                    classify(RawBlock(tag="p", text=text)) or "button"
-            if text:
-                skipped.append((kind, text[:500]))
-            if kind in ("poll", "sponsor"):
-                # leave a marker: a poll's question or a sponsor's label sits just before it
-                marker = el.makeelement("hr", {"class": f"ae-skipped-{kind}"})
-                marker.tail = el.tail
-                el.addprevious(marker)
-                el.tail = None
-            _drop(el)
+    matches: list = []
+    for selector, kind in platform.selectors["skip"]:
+        matches.extend((el, kind) for el in selector(body))
+    it = body.iter()
+    for el in it:  # the common rules, in one pass; a matched element's subtree is not visited
+        if not isinstance(el.tag, str) or el in protected:
+            continue
+        kind = platforms.common_kind(el)
+        if kind:
+            matches.append((el, kind))
+            _skip_subtree(it, el)
+    for el, kind in matches:
+        if el in protected or not _attached(el, html_root):
+            continue
+        text = _spaced_text(el)
+        if kind == "button":  # a call-to-action box: say which kind when its words tell
+            kind = "sponsor" if SPONSOR_START.match(undecorate(text)) else \
+                classify(RawBlock(tag="p", text=text)) or "button"
+        if text:
+            skipped.append((kind, text[:500]))
+        if kind in ("poll", "sponsor"):
+            # leave a marker: a poll's question or a sponsor's label sits just before it
+            marker = el.makeelement("hr", {"class": f"ae-skipped-{kind}"})
+            marker.tail = el.tail
+            el.addprevious(marker)
+            el.tail = None
+        _drop(el)
     for tag, kind in CHROME_TAGS.items():
         for el in list(content.iter(tag)):
             if el is content or not _attached(el, html_root):

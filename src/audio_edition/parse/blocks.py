@@ -35,11 +35,17 @@ _LINE_MARK = re.compile(r"^\s*(?:[•·‣▪►▶➡→👉✅✔🔹🔸–�
 _UNKNOWN_ENTITY = re.compile(r"&[A-Za-z][\w.-]{0,30};")
 
 
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u034f\u00ad\u2800\u180e"
+
+
 def clean_text(text: str) -> str:
     """Collapse spaces, drop zero-width characters and entity references left unexpanded."""
     if "&" in text:
         text = _UNKNOWN_ENTITY.sub("", text)
-    return _WS.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
+    for ch in _ZERO_WIDTH_CHARS:
+        if ch in text:
+            text = text.replace(ch, "")
+    return " ".join(text.split())
 
 
 @dataclass

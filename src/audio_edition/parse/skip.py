@@ -99,7 +99,7 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         r"envoy[ée] (avec|via|par) (beehiiv|substack|ghost|buttondown|mailchimp|brevo|sendinblue)|"
         r"politique de confidentialit|privacy policy|conditions (g[ée]n[ée]rales )?d['’]utilisation|"
         r"terms of (service|use)|mentions l[ée]gales|all rights reserved|tous droits r[ée]serv[ée]s|"
-        r"^(©|\(c\)|copyright\b)|intuit mailchimp|mailchimp\.com/|^ps?\.?\s*$|"
+        r"^(©|\(c\)|copyright\b)|intuit mailchimp|mailchimp\.com/|"
         r"(nous utilisons|ce site utilise|on utilise) des cookies|we use cookies|this (site|website) uses cookies|"
         r"(accepter|refuser|g[ée]rer) (les |tous les )?cookies|accept (all )?cookies|cookie (settings|preferences))", re.I)),
     ("share", _SHORT, re.compile(
@@ -128,19 +128,31 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
 
 # cheap substring gates: a family's regex only runs when one of its words is in the block
 TRIGGERS = {
-    "boilerplate": ("ligne", "navigateur", "browser", "online", "web", "affich", "view", "trouble", "probl", "app"),
-    "subscribe": ("transf", "forward", "ami", "friend", "abonn", "subscri", "inscri", "sign up", "inbox", "join",
-                  "rejoin", "reçoi", "recoi", "upgrade", "paid", "payant", "premium", "membre", "member", "gift",
-                  "offrir", "parrain", "refer", "invite", "earn", "suite", "reading", "réserv", "reserv"),
-    "footer": ("abonn", "unsub", "inscri", "opt", "prefer", "préf", "settings", "why", "reçoi", "recoi", "recev",
-               "reçu", "recu", "receiv", "getting", "sent", "envoy", "subscribed", "signed", "address", "adresse",
-               "ajout", "powered", "propuls", "made", "privacy", "confidentialit", "conditions", "terms", "mentions",
-               "rights", "droits", "©", "(c)", "copyright", "mailchimp", "cookie", "ps", "brought"),
-    "share": ("partag", "share", "tweet", "copi", "copy", "transf", "forward", "suivez", "suis", "retrouvez",
-              "follow", "connect", "like", "comment", "restack", "aim", "enjoy", "plu"),
-    "comment": ("comment", "discussion", "reply", "répon", "repon"),
-    "related": ("lire", "lecture", "même", "meme", "genre", "aimerez", "aimeras", "reading", "read", "more",
-                "related", "also", "recommand", "recommend", "dernier", "latest", "previous", "précéd", "preced"),
+    "boilerplate": ("lire en", "lire la", "lire sur", "voir en", "voir cet", "voir ce", "voir l", "version", "navigateur",
+                    "browser", "view", "read online", "read it", "read on", "web version", "afficher", "ouvrir",
+                    "open in", "trouble", "probl", "si ce", "si cet"),
+    "subscribe": ("transfé", "transfer", "forward", "got this", "reçu cet", "reçu ce", "recu cet", "recu ce", "abonn",
+                  "subscri", "inscris", "inscrivez", "sign up", "inbox", "join", "rejoins", "rejoignez", "reçois",
+                  "recois", "upgrade", "become a", "passer", "passez", "devenir", "gift", "offrir", "parrain",
+                  "refer", "referral", "invite tes", "invite vos", "share", "you're", "you’re", "pour lire",
+                  "to keep", "to continue", "réservé", "reserve", "for paid"),
+    "footer": ("désabonn", "desabonn", "désinscri", "desinscri", "unsubscribe", "opt-out", "opt out", "update",
+               "manage", "change", "gérer", "gerer", "modifier", "mettre à jour", "mettre a jour", "why did", "why am",
+               "tu reçois", "tu recois", "vous recevez", "as reçu", "as recu", "avez reçu", "avez recu", "you are",
+               "you were", "you're", "you’re", "you received", "you receive", "you got", "this email", "this e-mail",
+               "this message", "cet e", "cet email", "ce message", "vous êtes inscrit", "vous etes inscrit",
+               "you signed", "our mailing", "notre adresse", "add us", "ajoutez", "ajoute", "ajouter", "powered by",
+               "propulsé par", "propulse par", "sent with", "sent via", "sent using", "made with", "made via",
+               "envoyé", "envoye", "privacy", "confidentialit", "conditions d", "conditions g", "terms of",
+               "mentions l", "all rights", "droits r", "copyright", "intuit", "mailchimp.com", "cookie"),
+    "share": ("partag", "share", "tweet", "copier", "copy link", "lien copi", "transférer", "transferer", "forward",
+              "suivez", "suis-nous", "suis nous", "retrouvez", "follow", "connect", "like", "comment", "restack",
+              "aimé", "aime", "enjoy", "a plu", "t'a plu", "t’a plu", "vous a plu", "if you"),
+    "comment": ("comment", "discussion", "reply", "répond", "repond"),
+    "related": ("continuer la", "lire aussi", "à lire", "a lire", "lire également", "lire egalement", "même sujet",
+                "meme sujet", "même thème", "même genre", "aimerez", "aimeras", "keep reading", "read more",
+                "read next", "more from", "related", "you might", "you may", "recommand", "recommend", "derniers",
+                "latest", "previous", "précédent", "precedent", "lire la suite", "read the full"),
 }
 POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "questionnaire")
 SPONSOR_TRIGGERS = ("sponsor", "présent", "present", "offert", "propos", "possible", "soutenu", "financ", "brought",
@@ -150,7 +162,7 @@ _FAMILIES: dict[str, set[str]] = {}
 for _fam, _words in list(TRIGGERS.items()) + [("poll", POLL_TRIGGERS), ("sponsor", SPONSOR_TRIGGERS)]:
     for _w in _words:
         _FAMILIES.setdefault(_w, set()).add(_fam)
-_TRIGGER_RE = re.compile("|".join(sorted((re.escape(w) for w in _FAMILIES), key=len, reverse=True)))
+_TRIGGER_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(w) for w in _FAMILIES), key=len, reverse=True)) + ")")
 
 
 def _families(low: str) -> set[str]:
@@ -158,6 +170,8 @@ def _families(low: str) -> set[str]:
     found: set[str] = set()
     for hit in set(_TRIGGER_RE.findall(low)):
         found |= _FAMILIES[hit]
+    if "©" in low or "(c)" in low:
+        found.add("footer")
     return found
 
 

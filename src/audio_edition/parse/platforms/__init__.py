@@ -56,29 +56,51 @@ class Platform:
         return None
 
 
-# chrome that every platform shares; platform lists come first
-COMMON_SKIP: tuple[tuple[str, str], ...] = (
-    ("[class*=sponsor], [id*=sponsor], [data-sponsor], [data-ad], [class*=advert], [id*=advert], "
-     "[class~=ad], [class~=ads], [class*=ad-slot], [class*=ad-unit], [class*=adsbygoogle], "
-     "[class*=native-ad], [class*=ad_network], [class*=paid-content], [class*=partner-content]", "sponsor"),
-    ("[class*=poll], [id*=poll], [data-poll-id]", "poll"),
-    ("[class*=share-button], [class*=sharebutton], [class*=social-share], [class*=share-links], "
-     "[class~=share], [class*=sharing], [class*=social-links], [class*=social-icons], [class*=follow-us]",
-     "share"),
-    ("[class*=subscribe-form], [class*=subscription-form], [class*=newsletter-signup], [class*=signup-form], "
-     "[class*=subscribe-widget], [class*=subscribe-box], [class*=subscribe-cta], [class*=upgrade-cta], "
-     "[class*=paywall], [class*=subscribe-footer]", "subscribe"),
-    ("[class*=comments], [id=comments], [class*=comment-section]", "comment"),
-    ("[class*=related-posts], [class*=relatedposts], [class*=related-articles], [class*=related-stories], [class*=read-next], [class*=keep-reading], "
-     "[class*=more-posts], [class*=recommended], [class*=recommendations], [class*=post-card], "
-     "[class*=readmore], [class*=read-more]", "related"),
-    ("[class*=breadcrumb], [aria-label*=readcrumb], [aria-label*=Ariane], [role=navigation], "
-     "[class*=navbar], [class*=site-nav], [class*=site-header]", "navigation"),
-    ("[class*=site-footer], [class*=page-footer], [role=contentinfo], [class*=email-footer], "
-     "[class*=unsubscribe]", "footer"),
-    ("[class*=reactions], [class*=like-button], [class*=post-ufi]", "share"),
-    ("[class*=cookie], [id*=cookie], [class*=consent], [id*=consent], [class*=gdpr]", "footer"),
+# Chrome every platform shares, matched in one pass over the tree (much faster than one CSS
+# selector per rule): (kind, substrings of class or id, whole class tokens, ids, attributes,
+# roles, aria-label substrings). Platform selectors run first and win.
+COMMON_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...],
+                          tuple[str, ...], tuple[str, ...]], ...] = (
+    ("sponsor", ("sponsor", "advert", "ad-slot", "ad-unit", "adsbygoogle", "native-ad", "ad_network", "paid-content",
+                 "partner-content"), ("ad", "ads"), (), ("data-sponsor", "data-ad"), (), ()),
+    ("poll", ("poll",), (), (), ("data-poll-id",), (), ()),
+    ("share", ("share-button", "sharebutton", "social-share", "share-links", "sharing", "social-links", "social-icons",
+               "follow-us", "reactions", "like-button", "post-ufi"), ("share",), (), (), (), ()),
+    ("subscribe", ("subscribe-form", "subscription-form", "newsletter-signup", "signup-form", "subscribe-widget",
+                   "subscribe-box", "subscribe-cta", "upgrade-cta", "paywall", "subscribe-footer"), (), (), (), (), ()),
+    ("comment", ("comments", "comment-section"), (), ("comments",), (), (), ()),
+    ("related", ("related-posts", "relatedposts", "related-articles", "related-stories", "read-next", "keep-reading",
+                 "more-posts", "recommended", "recommendations", "post-card", "readmore", "read-more"), (), (), (), (),
+     ()),
+    ("navigation", ("breadcrumb", "navbar", "site-nav", "site-header"), (), (), (), ("navigation",),
+     ("readcrumb", "ariane")),
+    ("footer", ("site-footer", "page-footer", "email-footer", "unsubscribe", "cookie", "consent", "gdpr"), (), (),
+     (), ("contentinfo",), ()),
 )
+
+
+def common_kind(el) -> str | None:
+    """The kind of chrome ``el`` is by the common rules, or ``None``."""
+    cls = el.get("class")
+    ident = el.get("id")
+    role = el.get("role")
+    aria = el.get("aria-label")
+    attrs = el.attrib
+    if not (cls or ident or role or aria or any(a.startswith("data-") for a in attrs)):
+        return None
+    key = f"{cls or ''} {ident or ''}".lower()
+    tokens = key.split()
+    for kind, subs, toks, ids, attr_names, roles, arias in COMMON_RULES:
+        if key.strip() and (any(s in key for s in subs) or any(t in tokens for t in toks)
+                            or (ident and ident.lower() in ids)):
+            return kind
+        if attr_names and any(a in attrs for a in attr_names):
+            return kind
+        if role and role.lower() in roles:
+            return kind
+        if aria and any(a in aria.lower() for a in arias):
+            return kind
+    return None
 
 
 def _load() -> list[Platform]:
@@ -98,20 +120,6 @@ GENERIC = Platform(
     date=("time[datetime]",),
     author=("[rel=author]", ".author-name", ".author", "[itemprop=author]"),
 )
-
-
-class _LazySkip:
-    """``COMMON_SKIP`` compiled on first use."""
-
-    _compiled: list | None = None
-
-    def __iter__(self):
-        if _LazySkip._compiled is None:
-            _LazySkip._compiled = [(CSSSelector(s), kind) for s, kind in COMMON_SKIP]
-        return iter(_LazySkip._compiled)
-
-
-GENERIC_SKIP = _LazySkip()
 
 
 def detect(raw: str) -> Platform:
