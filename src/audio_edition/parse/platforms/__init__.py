@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from lxml.cssselect import CSSSelector
 
@@ -81,12 +81,20 @@ COMMON_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]
 
 def common_kind(el) -> str | None:
     """The kind of chrome ``el`` is by the common rules, or ``None``."""
-    cls = el.get("class")
-    ident = el.get("id")
-    role = el.get("role")
-    aria = el.get("aria-label")
     attrs = el.attrib
-    if not (cls or ident or role or aria or any(a.startswith("data-") for a in attrs)):
+    if not attrs:
+        return None
+    data = tuple(sorted(a for a in attrs if a in _DATA_ATTRS))
+    return _common_kind(attrs.get("class"), attrs.get("id"), attrs.get("role"), attrs.get("aria-label"), data)
+
+
+_DATA_ATTRS = frozenset(a for rule in COMMON_RULES for a in rule[4])
+
+
+@lru_cache(maxsize=4096)
+def _common_kind(cls: str | None, ident: str | None, role: str | None, aria: str | None,
+                 attrs: tuple[str, ...]) -> str | None:
+    if not (cls or ident or role or aria or attrs):
         return None
     key = f"{cls or ''} {ident or ''}".lower()
     tokens = key.split()
@@ -124,7 +132,7 @@ GENERIC = Platform(
 
 def detect(raw: str) -> Platform:
     """The platform whose cues best match ``raw`` HTML, else ``GENERIC``."""
-    head = raw[:400_000] + raw[-100_000:] if len(raw) > 500_000 else raw
+    head = raw[:150_000] + raw[-50_000:] if len(raw) > 200_000 else raw
     best, best_score = GENERIC, 0
     for p in _load():
         s = p.score(head)
