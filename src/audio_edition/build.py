@@ -240,6 +240,7 @@ def _build_episode(issue: Issue, script: Script, engine: Engine, options: BuildO
         "date": script.published,
         "language": script.language,
         "source": issue.source,
+        "source_kind": issue.feed_meta.get("source_kind", "file"),  # file | url | feed | email
         "url": script.url,
         "audio": mp3_name,
         "audio_url": episode_url(base_url, slug, mp3_name),
