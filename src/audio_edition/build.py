@@ -57,6 +57,8 @@ class BuildOptions:
     concurrency: int = DEFAULT_CONCURRENCY
     strict: bool = False
     engine_options: dict | None = None  # passed to the engines (deadlines, attempts, backoff)
+    latest: int | None = None  # feed sources: only the newest N issues
+    since: str | None = None  # only issues published on or after this YYYY-MM-DD
 
 
 @dataclass
@@ -101,14 +103,18 @@ class Prepared:
 
 
 def load_scripts(source_args: list[str], config: ShowConfig, engine_name: str | None = None,
-                 voices_file: Path | None = None) -> list[Prepared]:
+                 voices_file: Path | None = None, *, latest: int | None = None,
+                 since: str | None = None) -> list[Prepared]:
     """Read, parse and script every source before anything is written: bad input fails early."""
     issues: list[Issue] = []
     for s in source_args:
-        issues.extend(sources.load(s))
+        issues.extend(sources.load(s, latest=latest, since=since))
     out = []
     for issue in issues:
-        doc = parse_issue(issue, read_captions=config.show.read_captions)
+        doc = parse_issue(issue, read_captions=config.show.read_captions, read_sponsors=config.show.read_sponsors,
+                          default_language=config.show.language)
+        if since and doc.published and doc.published < since[:10]:
+            continue  # the date was only known once parsed
         profile = resolve_profile(voices_file, config, doc.language or config.show.language)
         engine = engine_name or profile.engine
         script = build_script(doc, config, voice_for=profile.voice_for(engine), source=issue.source)
@@ -122,7 +128,8 @@ def build(source_args: list[str], options: BuildOptions, reporter: Reporter | No
     for name in (options.engine, options.fallback_engine):
         if name is not None and name not in ENGINES:
             raise UsageError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
-    prepared = load_scripts(source_args, options.config, options.engine, options.voices_file)
+    prepared = load_scripts(source_args, options.config, options.engine, options.voices_file,
+                            latest=options.latest, since=options.since)
     out_dir = check_writable_dir(options.out_dir)
     base_url = options.base_url or options.config.feed.base_url or default_base_url(out_dir)
     results = []
@@ -187,6 +194,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         "date": script.published,
         "language": script.language,
         "source": issue.source,
+        "source_kind": issue.feed_meta.get("source_kind", "file"),  # file | url | feed | email
         "url": script.url,
         "audio": mp3_name,
         "audio_url": episode_url(base_url, slug, mp3_name),

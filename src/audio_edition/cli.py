@@ -21,12 +21,14 @@ EPILOG_BUILD = """\b
 Examples:
   audio-edition build examples/mammam-ia.html --engine espeak
   audio-edition build issues/ --out public --base-url https://example.org/podcast/
+  audio-edition build https://example.org/feed.xml --since 2025-11-01
 """
 
 EPILOG_SCRIPT = """\b
 Examples:
   audio-edition script examples/mammam-ia.html
   audio-edition script examples/mammam-ia.html --format json | jq '.segments[].title'
+  audio-edition script https://example.substack.com/feed --latest 1
 """
 
 
@@ -109,11 +111,17 @@ def cli() -> None:
               "Defaults to [feed] base_url in the config, else a file:// URL of --out.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Show config (TOML). Default: ./audio-edition.toml if present.")
+@click.option("--latest", type=click.IntRange(min=1), metavar="N",
+              help="Only the newest N issues of each SOURCE (feeds, directories).")
+@click.option("--since", metavar="DATE", help="Only issues published on or after DATE (YYYY-MM-DD).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
-def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, base_url, config_path, quiet):
+def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, base_url, config_path, latest,
+          since, quiet):
     """Build one episode per newsletter issue in SOURCE and update the feed.
 
-    SOURCE is an issue's HTML file or a directory of them (oldest first). Each episode
+    SOURCE is an issue's HTML file, an .eml e-mail, a newsletter's RSS/Atom feed (file or
+    URL: one episode per item), a web post's http(s) URL, or a directory of issues (oldest
+    first). Each episode
     gets an MP3 (with ID3 chapters), episode.json, chapters.json and transcript.vtt
     under OUT/episodes/<slug>/; OUT/feed.xml is rebuilt from every episode there.
     """
@@ -126,7 +134,7 @@ def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, b
         try:
             options = BuildOptions(out_dir=out_dir, engine=engine, base_url=base_url, config=config,
                                    voices_file=voices_file, fallback_engine=fallback_engine,
-                                   concurrency=concurrency)
+                                   concurrency=concurrency, latest=latest, since=since)
             results = run_build(list(sources), options, reporter)
         finally:
             reporter.close()
@@ -148,8 +156,14 @@ def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, b
               help="Engine whose voices are shown in the script (default: the voice profile's).")
 @click.option("--voices", "voices_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Voice profile (TOML) whose voices are shown in the script.")
-def script(source, fmt, config_path, engine, voices_file):
+@click.option("--latest", type=click.IntRange(min=1), metavar="N",
+              help="Only the newest N issues of SOURCE (feeds, directories).")
+@click.option("--since", metavar="DATE", help="Only issues published on or after DATE (YYYY-MM-DD).")
+def script(source, fmt, config_path, engine, voices_file, latest, since):
     """Print the spoken script of SOURCE without synthesising anything (dry run).
+
+    SOURCE is anything build accepts (HTML file, .eml, feed file or URL, web URL, directory);
+    a feed or directory prints one script per issue (a JSON list with --format json).
 
     Shows each segment (intro, transitions, stories, sections, outro) with the text the
     voice will read, and lists at the end what was deliberately not read (sponsors,
@@ -159,7 +173,8 @@ def script(source, fmt, config_path, engine, voices_file):
 
     try:
         config = load_config(config_path)
-        scripts = [(p.issue, p.script) for p in load_scripts([source], config, engine, voices_file)]
+        scripts = [(p.issue, p.script)
+                   for p in load_scripts([source], config, engine, voices_file, latest=latest, since=since)]
     except AudioEditionError as exc:
         fail(exc)
     if fmt == "json":
@@ -174,6 +189,11 @@ def script(source, fmt, config_path, engine, voices_file):
             url = f"  <{seg.url}>" if seg.url else ""
             click.echo(f"[{i}] {seg.role.upper()} — {seg.title} ({seg.voice}){url}")
             click.echo(seg.spoken)
+        if s.warnings:
+            click.echo("")
+            click.echo(f"# Warnings ({len(s.warnings)})")
+            for w in s.warnings:
+                click.echo(f"- {w}")
         if s.skipped:
             click.echo("")
             click.echo(f"# Not read ({len(s.skipped)} blocks)")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime, timezone
-from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote
 

@@ -48,7 +48,7 @@ class Story:
     title: str
     blocks: tuple[Block, ...]
     url: str | None = None
-    kind: str = "story"  # story | section
+    kind: str = "story"  # story | section | sponsor (only kept when the show reads sponsors)
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class Document:
     skipped: tuple[Skipped, ...] = ()
     platform: str = "generic"
     warnings: tuple[str, ...] = ()
+    closing: tuple[str, ...] = ()  # sign-off after the last story ("C'est tout pour cette semaine !")
 
     @property
     def main_stories(self) -> tuple[Story, ...]:
@@ -94,8 +95,8 @@ class Segment:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        if d["url"] is None:
-            del d["url"]
+        if d["url"] is None and self.role not in ("story", "section"):
+            del d["url"]  # stories and sections always say whether they have a chapter link
         return d
 
 

@@ -8,12 +8,14 @@ that a show can override in its config under ``[templates]``.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable
 
 from .config import ShowConfig
+from .errors import ConfigError
 from .models import Document, Script, Segment, Skipped, Story
 from .normalize import normalize
 
@@ -36,8 +38,10 @@ def templates_for(lang: str, config: ShowConfig | None = None) -> dict[str, Any]
     if config is not None:
         overrides = config.raw.get("templates", {})
         if isinstance(overrides, dict):
-            t.update(overrides.get(lang, {}) if isinstance(overrides.get(lang), dict) else
-                     {k: v for k, v in overrides.items() if not isinstance(v, dict)})
+            # [templates] applies to every language, [templates.<lang>] to one, and wins
+            t.update({k: v for k, v in overrides.items() if not isinstance(v, dict)})
+            if isinstance(overrides.get(lang), dict):
+                t.update(overrides[lang])
     return t
 
 
@@ -86,6 +90,33 @@ def _spoken_story(story: Story) -> str:
     return "\n".join([_sentence(story.title.rstrip(" :"))] + _spoken_blocks(story))
 
 
+# French articles contract after "de" and "à": "l’édition audio de Le Chaînon" → "du Chaînon"
+_FR_CONTRACTIONS = {"de le ": "du ", "de les ": "des ", "à le ": "au ", "à les ": "aux "}
+_FR_CONTRACT = re.compile(r"\b(de|à) (le|les) (?=[A-ZÀ-Ý])", re.I)
+
+
+class _Fields(dict):
+    def __missing__(self, key: str) -> str:
+        raise KeyError(key)
+
+
+def _fmt(t: dict[str, Any], key: str, turn: int = 0, /, **fields: Any) -> str:
+    """Template ``key`` (a string, or alternatives picked in turn by ``n``) with ``fields``;
+    a show's override naming an unknown placeholder is a config error, not a crash."""
+    try:
+        pattern = _pick(t[key], turn)
+    except KeyError:
+        raise ConfigError(f"templates.{key}: missing from the templates") from None
+    try:
+        text = pattern.format_map(_Fields(fields))
+        return _FR_CONTRACT.sub(lambda m: _FR_CONTRACTIONS[m.group(0).lower()], text) if fields.get("_fr") else text
+    except KeyError as exc:
+        raise ConfigError(f"templates.{key}: unknown placeholder {{{exc.args[0]}}} "
+                          f"(known: {', '.join('{' + k + '}' for k in fields if not k.startswith('_'))})") from None
+    except (ValueError, IndexError) as exc:
+        raise ConfigError(f"templates.{key}: {exc}") from None
+
+
 def build_script(
     doc: Document,
     config: ShowConfig | None = None,
@@ -97,9 +128,11 @@ def build_script(
     config = config or ShowConfig()
     lang = doc.language or config.show.language
     t = templates_for(lang, config)
-    show = config.show.name or doc.publication or doc.title
+    show = config.show.name or doc.publication or t.get("show_fallback") or doc.title
     date = spoken_date(doc.published, t)
     voice_for = voice_for or (lambda cast_role: cast_role)
+    fields = {"show": show, "title": doc.title, "date": date or "", "count": len(doc.main_stories),
+              "_fr": lang == "fr"}
 
     def seg(role: str, title: str, text: str, spoken: str | None = None, url: str | None = None) -> Segment:
         return Segment(role=role, title=title, text=text,
@@ -107,42 +140,52 @@ def build_script(
                        voice=voice_for(CAST_ROLE[role]), url=url)
 
     segments: list[Segment] = []
-    welcome = (t["welcome"] if date else t["welcome_no_date"]).format(show=show, title=doc.title, date=date)
-    intro_lines = [welcome]
+    intro_lines = [_fmt(t, "welcome" if date else "welcome_no_date", **fields)]
     if doc.greeting:
-        intro_lines.append(doc.greeting + ".")
+        intro_lines.append(_sentence(doc.greeting))
     intro_lines.extend(doc.intro)
     if doc.toc:
-        intro_lines.append(t["toc"])
-        intro_lines.extend(entry.rstrip(" .") + "." for entry in doc.toc)
+        intro_lines.append(_fmt(t, "toc", **fields))
+        intro_lines.extend(_sentence(entry.rstrip(" .")) for entry in doc.toc)
     segments.append(seg("intro", doc.title, "\n".join(intro_lines)))
 
     stories = doc.main_stories
     story_n = 0
     section_n = 0
     for part in doc.stories:
+        if part.kind == "sponsor":
+            if not config.show.read_sponsors:
+                continue
+            opening = _fmt(t, "sponsor", **fields)
+            closing = _fmt(t, "sponsor_end", **fields)
+            body = [part.title] if part.title and part.title != "Sponsor" else []
+            text = "\n".join([opening, *body, story_text(part), closing])
+            spoken = "\n".join([opening, *(_sentence(x) for x in body), *_spoken_blocks(part), closing])
+            segments.append(seg("sponsor", part.title, text, spoken=spoken, url=part.url))
+            continue
         if part.kind == "story":
             if len(stories) == 1:
-                line = _pick(t["only_story"], 0)
+                line = _fmt(t, "only_story", 0, **fields, story=part.title, n=1)
             elif story_n == 0:
-                line = _pick(t["first_story"], 0)
+                line = _fmt(t, "first_story", 0, **fields, story=part.title, n=1)
             elif story_n == len(stories) - 1:
-                line = _pick(t["last_story"], 0)
+                line = _fmt(t, "last_story", 0, **fields, story=part.title, n=story_n + 1)
             else:
-                line = _pick(t["next_story"], story_n - 1)
+                line = _fmt(t, "next_story", story_n - 1, **fields, story=part.title, n=story_n + 1)
             story_n += 1
             segments.append(seg("transition", line, line))
             segments.append(seg("story", part.title, part.title + "\n" + story_text(part),
                                 spoken=_spoken_story(part), url=part.url))
         else:
-            line = _pick(t["section"], section_n).format(story=part.title)
+            line = _fmt(t, "section", section_n, **fields, story=part.title, n=section_n + 1)
             section_n += 1
             segments.append(seg("transition", line, line))
             segments.append(seg("section", part.title, part.title + "\n" + story_text(part),
                                 spoken="\n".join(_spoken_blocks(part)), url=part.url))
 
-    outro = (t["outro"] if date else t["outro_no_date"]).format(show=show, date=date)
-    segments.append(seg("outro", show, outro))
+    outro_lines = [_sentence(x) for x in doc.closing]
+    outro_lines.append(_fmt(t, "outro" if date else "outro_no_date", **fields))
+    segments.append(seg("outro", show, "\n".join(outro_lines)))
     return Script(
         title=doc.title,
         language=lang,

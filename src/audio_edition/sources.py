@@ -1,44 +1,377 @@
 """SOURCE → ``Issue``s. The only stage that reads input files or the network.
 
-First version: a local HTML file, or a directory of them (oldest first by name).
+A SOURCE is one of:
+
+- a local HTML file (``.html``, ``.htm``, ``.xhtml``, or anything that sniffs as HTML);
+- an ``.eml`` e-mail file: its HTML part (quoted-printable, base64 and charsets decoded by
+  the standard ``email`` package), the ``Subject`` as title and the ``Date`` as publication date;
+- a newsletter's RSS or Atom feed, as a file or URL: one issue per item, from
+  ``content:encoded`` / Atom ``content`` (else the item's description or summary);
+- a directory: every issue in it (HTML, e-mail and feed files), oldest first;
+- an ``http(s)://`` URL of a web post or feed, fetched with a timeout, a size cap, a capped
+  number of redirects, only http/https, and only HTML or feed content types.
+
+Nothing here follows a link found inside the content. Feeds are parsed by lxml with entity
+expansion, DTD loading and network access all off, so a "billion laughs" feed expands nothing.
 """
 
 from __future__ import annotations
 
+import codecs
+import email
+import email.policy
+import email.utils
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
+
+import lxml.etree
 
 from .errors import SourceError
 from .models import Issue
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 50 * 1024 * 1024  # what we read from a file or a URL at most
+FETCH_TIMEOUT = 20.0  # seconds, per network operation
+MAX_REDIRECTS = 5
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+EML_SUFFIXES = {".eml"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+ISSUE_SUFFIXES = HTML_SUFFIXES | EML_SUFFIXES | FEED_SUFFIXES
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
+              "application/rdf+xml", "application/feed+json"}
+
+_MAGIC = [  # signatures of files people rename to .html by mistake
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"RIFF", "a RIFF (WebP/WAV) file"), (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip archive"), (b"ID3", "an MP3 file"), (b"\x00\x00\x00", "a binary file"),
+    (b"\x7fELF", "an executable"),
+]
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+_HTML_TAG = re.compile(r"<(html|body|p|div|h[1-6]|table|article|main|section|span|br|a|ul|li)\b", re.I)
 
 
-def decode_html(data: bytes, where: str) -> str:
+# --- decoding ------------------------------------------------------------------------------
+
+def _cp1252_fallback(exc: UnicodeDecodeError):
+    """Decode stray non-UTF-8 bytes as cp1252: a UTF-8 label on a Windows-1252 file."""
+    chunk = exc.object[exc.start:exc.end]
+    return chunk.decode("cp1252", errors="replace"), exc.end
+
+
+codecs.register_error("audio_edition_cp1252", _cp1252_fallback)
+
+
+def _norm_charset(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip().strip("\"'").lower()
+    try:
+        name = codecs.lookup(name).name
+    except LookupError:
+        return None
+    # browsers read latin-1 and ascii labels as windows-1252 (WHATWG encoding standard)
+    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
+
+
+def _looks_binary(data: bytes) -> str | None:
+    head = data[:16]
+    for magic, what in _MAGIC:
+        if head.startswith(magic) and what:
+            return what
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return "binary data"
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    if sample and controls / len(sample) > 0.05:
+        return "binary data"
+    return None
+
+
+def decode_bytes(data: bytes, where: str, declared: str | None = None) -> str:
+    """Bytes → text: BOM first, then the declared charset (HTTP, MIME, ``<meta>``, XML
+    declaration), then UTF-8 with stray bytes read as cp1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="audio_edition_cp1252")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return data.decode("utf-32", errors="replace")
+    charset = _norm_charset(declared)
+    if charset is None:
+        m = _XML_ENCODING.search(data[:512]) or _META_CHARSET.search(data[:8192])
+        charset = _norm_charset(m.group(1).decode("ascii", "replace")) if m else None
+    if charset in (None, "utf-8") or charset.startswith("utf-16") and b"\x00" not in data[:1024]:
+        return data.decode("utf-8", errors="audio_edition_cp1252")
+    try:
+        return data.decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        return data.decode("utf-8", errors="audio_edition_cp1252")
+
+
+def decode_html(data: bytes, where: str, declared: str | None = None, require_tags: bool = True) -> str:
     if not data.strip():
         raise SourceError(f"{where}: the file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data[:4096]:
-        raise SourceError(f"{where}: binary data, not an HTML file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    head = text[:4096].lower()
-    if "<" not in head or not any(tag in text[:200000].lower() for tag in ("<html", "<body", "<p", "<div", "<h1", "<h2", "<table", "<article")):
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        what = _looks_binary(data)
+        if what:
+            raise SourceError(f"{where}: {what}, not an HTML document (binary content)")
+    text = decode_bytes(data, where, declared)
+    if not text.strip():
+        raise SourceError(f"{where}: the file is empty")
+    if require_tags and not _HTML_TAG.search(text[:200000]):
         raise SourceError(f"{where}: not an HTML document (no HTML tags found)")
     return text
 
 
-def read_file(path: Path) -> Issue:
+# --- dates ---------------------------------------------------------------------------------
+
+def parse_date(value: str | None) -> str | None:
+    """Any feed or e-mail date (RFC 822, ISO 8601) → ``YYYY-MM-DD``; ``None`` if unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if m:
+        return m.group(0)
+    try:
+        dt = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return dt.date().isoformat() if dt else None
+
+
+def parse_since(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise SourceError(f"--since {value!r}: not a date (expected YYYY-MM-DD)") from None
+
+
+# --- e-mail --------------------------------------------------------------------------------
+
+def _plain_to_html(text: str) -> str:
+    import html
+
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "<html><body>" + "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paras) + "</body></html>"
+
+
+def read_eml(data: bytes, where: str, source: str | None = None, ident: str = "") -> Issue:
+    """An e-mail (RFC 822 / MIME) → one ``Issue`` from its HTML part."""
+    if not data.strip():
+        raise SourceError(f"{where}: the file is empty")
+    what = _looks_binary(data)
+    if what:
+        raise SourceError(f"{where}: {what}, not an e-mail message (binary content)")
+    try:
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+    except Exception as exc:  # the email package raises many kinds on broken headers
+        raise SourceError(f"{where}: not a readable e-mail message ({exc})") from None
+    if not msg.keys():
+        raise SourceError(f"{where}: not an e-mail message (no headers)")
+    part = msg.get_body(preferencelist=("html",))
+    plain = None
+    if part is None:
+        plain = msg.get_body(preferencelist=("plain",))
+        if plain is None:
+            raise SourceError(f"{where}: the e-mail has no HTML or text part")
+    chosen = part or plain
+    payload = chosen.get_payload(decode=True) or b""
+    charset = chosen.get_content_charset()
+    if plain is not None:
+        html_text = _plain_to_html(decode_bytes(payload, where, charset))
+    else:
+        html_text = decode_html(payload, f"{where} (HTML part)", charset)
+
+    def header(name: str) -> str | None:
+        try:
+            value = msg.get(name)
+        except Exception:
+            return None
+        return " ".join(str(value).split()) if value else None
+
+    published = None
+    raw_date = header("Date")
+    if raw_date:
+        try:
+            dt = email.utils.parsedate_to_datetime(raw_date)
+            published = dt.date().isoformat()
+        except (TypeError, ValueError, IndexError):
+            published = parse_date(raw_date)
+    sender = header("From")
+    name = email.utils.parseaddr(sender)[0] if sender else ""
+    # "Dan at The Sunday Ledger", "Léa de chez Bidule": the publication is the second part
+    m = re.match(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)? (?:at|from|de chez|chez|@|\||[-–—]) (.{2,})$", name)
+    if m:
+        name = m.group(1).strip()
+    meta = {"source_kind": "email"}
+    if name:
+        meta["publication"] = name
+    list_id = header("List-Id")
+    if list_id:
+        meta["list_id"] = list_id
+    return Issue(id=ident or Path(where).stem, source=source or where, raw_html=html_text, url=None,
+                 published=published, title=header("Subject"), feed_meta=meta)
+
+
+# --- feeds ---------------------------------------------------------------------------------
+
+_NS = {
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "atom": "http://www.w3.org/2005/Atom",
+    "rss1": "http://purl.org/rss/1.0/",
+}
+
+
+def looks_like_feed(text: str) -> bool:
+    head = re.sub(r"<\?xml[^>]*\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", "", text[:65536], flags=re.S).lstrip()
+    return bool(re.match(r"<(rss|feed|rdf:RDF)\b", head))
+
+
+def _text(el) -> str | None:
+    """Text of an element; entity references are left out, never expanded."""
+    if el is None:
+        return None
+    value = "".join(el.itertext(tag=lxml.etree.Element)) if len(el) else (el.text or "")
+    value = value.strip()
+    return value or None
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _child(el, *names: str):
+    for name in names:
+        for child in el:
+            if _local(child.tag) == name.split(":")[-1] and (":" not in name or child.tag.startswith("{" + _NS[name.split(":")[0]])):
+                return child
+    return None
+
+
+def _atom_content(el) -> str | None:
+    if el is None:
+        return None
+    if el.get("type") == "xhtml":
+        return "".join(lxml.etree.tostring(c, encoding="unicode") for c in el) or _text(el)
+    return el.text or _text(el)
+
+
+def read_feed(text: str, where: str, base: str, latest: int | None = None, since: date | None = None) -> list[Issue]:
+    """An RSS 2.0 / RSS 1.0 / Atom feed → one ``Issue`` per item, oldest first."""
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                                  recover=True, remove_comments=True, remove_pis=True)
+    try:
+        root = lxml.etree.fromstring(text.encode("utf-8"), parser=parser)
+    except (lxml.etree.XMLSyntaxError, ValueError) as exc:
+        raise SourceError(f"{where}: not a readable RSS or Atom feed ({exc})") from None
+    if root is None:
+        raise SourceError(f"{where}: not a readable RSS or Atom feed")
+    kind = _local(root.tag)
+    meta: dict = {"source_kind": "feed", "feed": base}
+    entries = []
+    if kind == "feed":  # Atom
+        meta["publication"] = _text(_child(root, "title"))
+        lang = root.get("{http://www.w3.org/XML/1998/namespace}lang")
+        items = [c for c in root if _local(c.tag) == "entry"]
+        for it in items:
+            link = None
+            for ln in it:
+                if _local(ln.tag) == "link" and ln.get("rel", "alternate") == "alternate":
+                    link = ln.get("href")
+                    break
+            content = _atom_content(_child(it, "content")) or _atom_content(_child(it, "summary"))
+            entries.append({
+                "title": _text(_child(it, "title")), "link": link, "guid": _text(_child(it, "id")),
+                "date": _text(_child(it, "published")) or _text(_child(it, "updated")),
+                "content": content, "author": _text(_child(_child(it, "author"), "name")) if _child(it, "author") is not None else None,
+                "summary": _text(_child(it, "summary")),
+                "lang": it.get("{http://www.w3.org/XML/1998/namespace}lang") or lang,
+            })
+    elif kind in ("rss", "RDF"):
+        channel = _child(root, "channel")
+        if channel is None:
+            raise SourceError(f"{where}: RSS feed without a <channel>")
+        meta["publication"] = _text(_child(channel, "title"))
+        lang = _text(_child(channel, "language")) or _text(_child(channel, "dc:language"))
+        items = [c for c in (channel if kind == "rss" else root) if _local(c.tag) == "item"]
+        for it in items:
+            content = _child(it, "content:encoded")
+            desc = _child(it, "description")
+            entries.append({
+                "title": _text(_child(it, "title")), "link": _text(_child(it, "link")),
+                "guid": _text(_child(it, "guid")),
+                "date": _text(_child(it, "pubDate")) or _text(_child(it, "dc:date")),
+                "content": (content.text if content is not None else None) or (desc.text if desc is not None else None),
+                "author": _text(_child(it, "dc:creator")) or _text(_child(it, "author")),
+                "summary": _text(desc) if content is not None else None,
+                "lang": lang,
+            })
+    else:
+        raise SourceError(f"{where}: not an RSS or Atom feed (root element <{kind}>)")
+    if meta.get("publication") is None:
+        meta.pop("publication")
+    if not entries:
+        raise SourceError(f"{where}: the feed has no items")
+
+    issues = []
+    for n, e in enumerate(entries):
+        content = e["content"]
+        if not content or not content.strip():
+            continue
+        if not _HTML_TAG.search(content[:100000]):
+            content = _plain_to_html(content)
+        guid = e["guid"] or e["link"] or f"item-{n + 1}"
+        item_meta = dict(meta)
+        if e["lang"]:
+            item_meta["language"] = e["lang"]
+        if e["author"]:
+            item_meta["author"] = e["author"]
+        if e["summary"]:
+            item_meta["summary"] = e["summary"]
+        issues.append(Issue(id=guid, source=f"{base}#{guid}", raw_html=content, url=e["link"],
+                            published=parse_date(e["date"]), title=e["title"], feed_meta=item_meta))
+    if not issues:
+        raise SourceError(f"{where}: no item of the feed has any content to read")
+    # oldest first: feeds list newest first, but do not trust that
+    if all(i.published for i in issues):
+        issues.sort(key=lambda i: i.published)
+    else:
+        issues.reverse()
+    return select(issues, latest=latest, since=since, where=where)
+
+
+def select(issues: list[Issue], latest: int | None = None, since: date | None = None, where: str = "") -> list[Issue]:
+    if since is not None:
+        # an issue whose date is unknown here is kept: better read twice than silently dropped
+        kept = [i for i in issues if not _sort_key(i) or _sort_key(i) >= since.isoformat()]
+        if not kept:
+            raise SourceError(f"{where}: no issue published on or after {since.isoformat()}")
+        issues = kept
+    if latest is not None:
+        if latest < 1:
+            raise SourceError(f"--latest must be at least 1, got {latest}")
+        issues = issues[-latest:]
+    return issues
+
+
+# --- files and directories ----------------------------------------------------------------
+
+def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise SourceError(f"{path}: file is {size // (1024 * 1024)} MB, larger than the {MAX_BYTES // (1024 * 1024)} MB limit")
-        data = path.read_bytes()
+            raise SourceError(f"{path}: file is {size / (1024 * 1024):.0f} MB, larger than the "
+                              f"{MAX_BYTES // (1024 * 1024)} MB limit")
+        with open(path, "rb") as fh:
+            return fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise SourceError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -47,17 +380,151 @@ def read_file(path: Path) -> Issue:
         raise SourceError(f"{path}: permission denied") from None
     except OSError as exc:
         raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return Issue(id=path.stem, source=str(path), raw_html=decode_html(data, str(path)))
 
 
-def load(source: str) -> list[Issue]:
-    """Read every issue a SOURCE holds, oldest first."""
+def _looks_like_eml(data: bytes) -> bool:
+    head = data[:2048].lstrip()
+    return bool(re.match(rb"(?:[A-Za-z][A-Za-z0-9-]*:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*){2,}", head)) and \
+        bool(re.search(rb"^(from|subject|date|mime-version|content-type):", head, re.I | re.M)) and \
+        not re.match(rb"\s*<", head)
+
+
+def from_bytes(data: bytes, where: str, *, source: str | None = None, ident: str = "", hint: str = "",
+               declared: str | None = None, url: str | None = None, latest: int | None = None,
+               since: date | None = None) -> list[Issue]:
+    """Bytes of any supported kind (HTML, e-mail, feed) → issues. ``hint`` is a suffix or MIME type."""
+    source = source or where
+    if not data.strip():
+        raise SourceError(f"{where}: the file is empty")
+    known = HTML_SUFFIXES | HTML_TYPES | FEED_SUFFIXES | FEED_TYPES
+    if hint in EML_SUFFIXES or hint == "message/rfc822" or (hint not in known and _looks_like_eml(data)):
+        return select([read_eml(data, where, source=source, ident=ident)], latest=latest, since=since, where=where)
+    text = decode_html(data, where, declared, require_tags=False)
+    if looks_like_feed(text):
+        return read_feed(text, where, base=source, latest=latest, since=since)
+    if not _HTML_TAG.search(text[:200000]):
+        what = "an RSS or Atom feed" if hint in FEED_SUFFIXES | FEED_TYPES else "an HTML document"
+        raise SourceError(f"{where}: not {what} (no HTML tags found)")
+    issue = Issue(id=ident or Path(where).stem, source=source, raw_html=text, url=url,
+                  feed_meta={"source_kind": "url" if url else "file"})
+    return select([issue], latest=latest, since=since, where=where)
+
+
+def read_file(path: Path, latest: int | None = None, since: date | None = None) -> list[Issue]:
+    data = _read_bytes(path)
+    return from_bytes(data, str(path), ident=path.stem, hint=path.suffix.lower(), latest=latest, since=since)
+
+
+_DATE_SNIFF = re.compile(
+    r"""(?:article:published_time|datePublished|pubdate|"date")["']?\s*(?:content=|:)\s*["']?(\d{4}-\d{2}-\d{2})"""
+    r"""|<time[^>]+datetime=["'](\d{4}-\d{2}-\d{2})""", re.I)
+
+
+def _sort_key(issue: Issue) -> str:
+    if issue.published:
+        return issue.published
+    m = _DATE_SNIFF.search(issue.raw_html[:300000])
+    return (m.group(1) or m.group(2)) if m else ""
+
+
+def read_directory(path: Path, latest: int | None = None, since: date | None = None) -> list[Issue]:
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ISSUE_SUFFIXES
+                   and not p.name.startswith("."))
+    if not files:
+        raise SourceError(f"{path}: directory holds no issue files (.html, .eml, .xml feeds)")
+    issues: list[Issue] = []
+    for p in files:
+        issues.extend(read_file(p))
+    # oldest first: by publication date when every issue has one, else by file name
+    keys = [_sort_key(i) for i in issues]
+    if all(keys):
+        order = sorted(range(len(issues)), key=lambda n: (keys[n], n))
+        issues = [replace(issues[n], published=issues[n].published or keys[n]) for n in order]
+    return select(issues, latest=latest, since=since, where=str(path))
+
+
+# --- URLs ----------------------------------------------------------------------------------
+
+class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise SourceError(f"{req.full_url}: redirected to a {scheme or 'relative'}: URL, only http and https are fetched")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_BYTES) -> tuple[bytes, str, str | None, str]:
+    """GET ``url`` → (body, content type, charset, final URL), within the limits."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise SourceError(f"{url}: only http:// and https:// URLs are fetched")
+    opener = urllib.request.build_opener(_LimitedRedirects())
+    req = urllib.request.Request(url, headers={
+        "User-Agent": "audio-edition (newsletter to podcast)",
+        "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.1",
+    })
+    try:
+        with opener.open(req, timeout=timeout) as resp:
+            ctype = resp.headers.get_content_type().lower()
+            charset = resp.headers.get_content_charset()
+            final = resp.geturl()
+            if ctype not in HTML_TYPES | FEED_TYPES | {"text/plain"}:
+                raise SourceError(f"{url}: content type {ctype} is neither a web page nor a feed")
+            length = resp.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise SourceError(f"{url}: {int(length) / (1024 * 1024):.0f} MB, larger than the "
+                                  f"{max_bytes // (1024 * 1024)} MB limit")
+            chunks, total = [], 0
+            while True:
+                chunk = resp.read(65536)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if total > max_bytes:
+                    raise SourceError(f"{url}: larger than the {max_bytes // (1024 * 1024)} MB limit")
+                chunks.append(chunk)
+    except SourceError:
+        raise
+    except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:
+            if "not allowed" in str(exc.msg):  # urllib refuses e.g. a redirect to file:// or ftp://
+                raise SourceError(f"{url}: redirected to a non-http URL, only http and https are fetched") from None
+            raise SourceError(f"{url}: too many redirects (more than {MAX_REDIRECTS})") from None
+        raise SourceError(f"{url}: HTTP error {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, SourceError):
+            raise reason from None
+        raise SourceError(f"{url}: cannot fetch ({reason})") from None
+    except TimeoutError:
+        raise SourceError(f"{url}: timed out after {timeout:.0f} s") from None
+    except OSError as exc:
+        raise SourceError(f"{url}: cannot fetch ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise SourceError(f"{url}: cannot fetch ({exc})") from None
+    return b"".join(chunks), ctype, charset, final
+
+
+def read_url(url: str, latest: int | None = None, since: date | None = None) -> list[Issue]:
+    data, ctype, charset, final = fetch(url)
+    return from_bytes(data, url, source=url, ident=url, hint=ctype, declared=charset, url=final,
+                      latest=latest, since=since)
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+def load(source: str, *, latest: int | None = None, since: str | date | None = None) -> list[Issue]:
+    """Read every issue a SOURCE holds, oldest first (``latest``: keep the newest N;
+    ``since``: keep issues published on or after that date)."""
+    since_d = parse_since(since) if isinstance(since, str) else since
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source):
+        return read_url(source, latest=latest, since=since_d)
     path = Path(source)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in HTML_SUFFIXES and p.is_file())
-        if not files:
-            raise SourceError(f"{path}: directory holds no .html files")
-        return [read_file(p) for p in files]
+        return read_directory(path, latest=latest, since=since_d)
     if not path.exists():
         raise SourceError(f"{path}: no such file or directory")
-    return [read_file(path)]
+    return read_file(path, latest=latest, since=since_d)
+

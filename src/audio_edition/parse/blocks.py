@@ -1,8 +1,14 @@
 """Flatten an HTML content tree into a reading-order list of ``RawBlock``s.
 
 A newsletter, whatever its platform, reads as a sequence of headings, paragraphs and list
-items; nesting (tables in e-mails, divs on the web) only gets in the way. The walk is
-iterative, so 10 000 nested divs cost nothing special.
+items; nesting (tables in e-mails, divs on the web) only gets in the way. Both walks (over
+blocks, and over the inline content of one block) are iterative, so 10 000 nested elements
+cost nothing special.
+
+Besides its text, each block keeps the cues later stages need: whether it is entirely bold
+(a pseudo-heading), a leading bold label ("Le résumé :"), its links, the classes of its
+ancestors, the path of containers it sits in (to tell where a sponsored box ends), and
+horizontal rules as separator blocks.
 """
 
 from __future__ import annotations
@@ -11,102 +17,273 @@ import re
 from dataclasses import dataclass, field
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-LEAF_BLOCKS = HEADINGS | {"p", "li", "blockquote", "figcaption", "pre", "dt", "dd"}
-BLOCK_CHILDREN = LEAF_BLOCKS | {"div", "ul", "ol", "table", "section", "article", "figure", "tr", "td", "dl"}
+LEAF_BLOCKS = HEADINGS | {"p", "li", "blockquote", "figcaption", "pre", "dt", "dd", "caption"}
+CONTAINERS = {"div", "section", "article", "main", "body", "td", "th", "table", "tbody", "thead", "tfoot", "tr",
+              "ul", "ol", "dl", "figure", "center", "header", "footer", "aside", "nav", "html", "details",
+              "summary", "address", "hgroup", "font", "span"}
+BLOCK_TAGS = (LEAF_BLOCKS | CONTAINERS | {"hr"}) - {"span", "font"}
+UNIT_TAGS = {"div", "section", "article", "aside", "td", "th", "table", "figure", "blockquote"}
 _WS = re.compile(r"\s+")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200e\u200f\u2060\ufeff\u034f\u00ad]")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u034f\u00ad\u2800\u180e]")
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.I)
+_WORDY = re.compile(r"\w", re.U)
+_AD_IMAGE = re.compile(r"/ad_network/|/advertis|/sponsor", re.I)
+BR = object()
+_LINE_MARK = re.compile(r"^\s*(?:[•·‣▪►▶➡→👉✅✔🔹🔸–—*-]|\d{1,2}[.)]\s|[0-9#]\ufe0f?\u20e3|#\d)")
+
+
+_UNKNOWN_ENTITY = re.compile(r"&[A-Za-z][\w.-]{0,30};")
+
+
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u034f\u00ad\u2800\u180e"
 
 
 def clean_text(text: str) -> str:
-    return _WS.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
+    """Collapse spaces, drop zero-width characters and entity references left unexpanded."""
+    if "&" in text:
+        text = _UNKNOWN_ENTITY.sub("", text)
+    for ch in _ZERO_WIDTH_CHARS:
+        if ch in text:
+            text = text.replace(ch, "")
+    return " ".join(text.split())
 
 
 @dataclass
 class RawBlock:
-    tag: str  # h1..h6, p, li, ...
+    tag: str  # h1..h6, p, li, hr (separator), img (ad image marker), ...
     text: str
     label: str | None = None  # leading bold "Le résumé :" → "Le résumé"
     bold: bool = False  # the whole block is bold/strong
     links: list[str] = field(default_factory=list)
-    classes: str = ""  # classes of the block and its ancestors, space-joined
+    classes: str = ""  # classes and ids of the block and its ancestors, space-joined
     element_id: str | None = None
+    path: tuple[int, ...] = ()  # ids of the container elements around the block, outermost first
+    link_only: bool = False  # all its text sits inside links
+    link_text: str = ""  # text inside links
+    heading_link: str | None = None  # href of a link wrapping the whole block
+    run: list | None = None  # tag "sponsor": the sponsored blocks it stands for (read_sponsors)
 
     @property
     def level(self) -> int:
         return int(self.tag[1]) if self.tag in HEADINGS else 0
 
+    @property
+    def separator(self) -> bool:
+        return self.tag == "hr"
 
-def _has_block_child(el) -> bool:
+    def full_text(self) -> str:
+        if self.label:
+            return f"{self.label} : {self.text}" if self.text else self.label
+        return self.text
+
+
+def _tag(el) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def _is_block(el) -> bool:
+    """A block element, or an inline one wrapping blocks (``<a><h3>..</h3><p>..</p></a>``)."""
+    tag = _tag(el)
+    if tag in BLOCK_TAGS:
+        return True
+    if not tag:
+        return False
     for child in el:
-        if isinstance(child.tag, str) and child.tag.lower() in BLOCK_CHILDREN:
+        if _tag(child) in BLOCK_TAGS:
             return True
     return False
 
 
-def _bold_prefix(el) -> tuple[str | None, bool]:
-    """(label, whole_block_bold) from a leading <b>/<strong>."""
-    text_all = clean_text(el.text_content())
-    if not text_all:
-        return None, False
-    lead = (el.text or "").strip()
-    first = None
+def _has_block_child(el) -> bool:
     for child in el:
-        if isinstance(child.tag, str):
-            first = child
-            break
-    if lead or first is None or first.tag.lower() not in ("b", "strong"):
-        # a link wrapping a bold title counts too
-        if first is not None and not lead and first.tag.lower() == "a":
-            inner = [c for c in first if isinstance(c.tag, str)]
-            if inner and inner[0].tag.lower() in ("b", "strong"):
-                bold_text = clean_text(first.text_content())
-                return None, bold_text == text_all
-        return None, False
-    bold_text = clean_text(first.text_content())
-    if bold_text == text_all:
-        m = re.fullmatch(r"(.{2,80}?)\s*[:：]\s*", bold_text)
-        return (m.group(1) if m else None), True
-    m = re.fullmatch(r"(.{2,80}?)\s*[:：]\s*", bold_text)
-    if m:
-        return m.group(1), False
-    return None, False
+        if isinstance(child.tag, str) and _is_block(child):
+            return True
+    return False
+
+
+def _bold_el(el) -> bool:
+    tag = _tag(el)
+    if tag in ("b", "strong") or tag in HEADINGS:
+        return True
+    style = el.get("style")
+    return bool(style and _BOLD_STYLE.search(style))
+
+
+def inline_pieces(lead: str | None, nodes, bold: bool = False, href: str | None = None) -> list:
+    """Inline content → [(text, bold, href) | BR], walking without recursion."""
+    out: list = []
+    if lead:
+        out.append((lead, bold, href))
+    stack: list = []
+    for node in reversed(list(nodes)):
+        stack.append(("tail", node.tail, bold, href))
+        stack.append(("enter", node, bold, href))
+    while stack:
+        kind, item, b, h = stack.pop()
+        if kind == "tail":
+            if item:
+                out.append((item, b, h))
+            continue
+        el = item
+        tag = _tag(el)
+        if not tag:
+            continue
+        if tag == "br":
+            out.append(BR)
+            continue
+        if tag == "img":
+            src = el.get("src") or ""
+            if _AD_IMAGE.search(src):
+                out.append(("", b, "ad-image:" + src))
+            continue
+        nb = b or _bold_el(el)
+        nh = h
+        if tag == "a" and el.get("href"):
+            nh = el.get("href")
+        if el.text:
+            out.append((el.text, nb, nh))
+        for child in reversed(list(el)):
+            stack.append(("tail", child.tail, nb, nh))
+            stack.append(("enter", child, nb, nh))
+    return out
+
+
+def _segments(pieces: list) -> list[list]:
+    """Split inline pieces into lines of text at a double ``<br>``, or at a single one that
+    ends a bold line (a title written as ``<b>Title</b><br>Text``)."""
+    segs: list[list] = [[]]
+    i = 0
+    n = len(pieces)
+    while i < n:
+        p = pieces[i]
+        if p is BR:
+            j = i
+            while j + 1 < n and (pieces[j + 1] is BR or (pieces[j + 1][0].strip() == "" and not pieces[j + 1][2])):
+                j += 1
+            brs = sum(1 for k in range(i, j + 1) if pieces[k] is BR)
+            cur = segs[-1]
+            words = [q for q in cur if q[0].strip()]
+            bold_line = bool(words) and all(q[1] for q in words if _WORDY.search(q[0])) and \
+                len("".join(q[0] for q in words)) < 160
+            nxt = next((q for q in pieces[j + 1:] if q is not BR and q[0].strip()), None)
+            bullet_line = nxt is not None and bool(_LINE_MARK.match(nxt[0])) and bool(words) and \
+                bool(_LINE_MARK.match("".join(q[0] for q in cur).lstrip()))
+            if brs >= 2 or bold_line or bullet_line:
+                segs.append([])
+            else:
+                cur.append((" ", False, None))
+            i = j + 1
+            continue
+        segs[-1].append(p)
+        i += 1
+    return [s for s in segs if any(q[0].strip() or (q[2] or "").startswith("ad-image:") for q in s)]
+
+
+_LABEL = re.compile(r"^(.{2,80}?)\s*[:：]\s*$", re.S)
+
+
+def block_from_pieces(tag: str, pieces: list, classes: str, element_id: str | None, path: tuple[int, ...],
+                      in_li: bool) -> RawBlock | None:
+    text = clean_text("".join(p[0] for p in pieces))
+    if text and not _WORDY.search(text):
+        text = ""  # emoji or punctuation only: decoration
+    links = []
+    for p in pieces:
+        if p[2] and p[2] not in links:
+            links.append(p[2])
+    if not text:
+        if any((h or "").startswith("ad-image:") for h in links):
+            return RawBlock(tag="img", text="", links=links, classes=classes, path=path)
+        return None
+    wordy = [p for p in pieces if _WORDY.search(p[0])]
+    whole_bold = bool(wordy) and all(p[1] for p in wordy)
+    linked = [p for p in wordy if p[2] and not p[2].startswith("ad-image:")]
+    link_only = bool(wordy) and len(linked) == len(wordy)
+    link_text = clean_text(" ".join(p[0] for p in linked))
+    heading_link = linked[0][2] if link_only and len({p[2] for p in linked}) == 1 else None
+    label = None
+    body = text
+    if whole_bold:
+        m = _LABEL.match(text)
+        if m and tag not in HEADINGS:
+            label, body = clean_text(m.group(1)), ""
+    else:
+        # a leading bold run ending with a colon: "Le résumé : ..."
+        lead = []
+        for p in pieces:
+            if p[1] or not p[0].strip() or not _WORDY.search(p[0]):
+                lead.append(p[0])
+                if not p[1] and _WORDY.search(p[0]):
+                    break
+            else:
+                break
+        lead_text = clean_text("".join(lead))
+        m = re.match(r"^(.{2,80}?)\s*[:：]", lead_text)
+        if m and text.startswith(lead_text[: m.end()]):
+            label = clean_text(m.group(1))
+            body = clean_text(text[m.end():].lstrip(" :：\u00a0"))
+    return RawBlock(tag="li" if in_li and tag == "p" else tag, text=body, label=label, bold=whole_bold,
+                    links=links, classes=classes, element_id=element_id, path=path, link_only=link_only,
+                    link_text=link_text, heading_link=heading_link)
 
 
 def flatten(root) -> list[RawBlock]:
+    """Reading-order blocks under ``root`` (an lxml element), iteratively."""
     blocks: list[RawBlock] = []
-    # iterative pre-order walk carrying ancestor classes
-    stack = [(root, "", False)]
+    counter = 0
+    # stack items: ("el", element, classes, in_li, path) | ("run", pieces, classes, in_li, path)
+    stack: list = [("el", root, "", False, ())]
     while stack:
-        el, inherited, in_li = stack.pop()
-        if not isinstance(el.tag, str):
+        kind, obj, inherited, in_li, path = stack.pop()
+        if kind == "run":
+            for seg in _segments(obj):
+                b = block_from_pieces("p", seg, inherited, None, path, in_li)
+                if b is not None:
+                    blocks.append(b)
             continue
-        tag = el.tag.lower()
-        cls = (inherited + " " + (el.get("class") or "")).strip()
-        if tag in LEAF_BLOCKS and not (tag in ("li", "blockquote", "dd") and _has_block_child(el)):
-            text = clean_text(el.text_content())
-            if text:
-                label, bold = _bold_prefix(el)
-                if label:
-                    rest = text
-                    # drop the label and its colon from the text
-                    m = re.match(re.escape(label) + r"\s*[:：]\s*", text)
-                    if m:
-                        rest = text[m.end():]
-                    text = rest
-                links = [a.get("href") for a in el.iter("a") if a.get("href")]
-                blocks.append(RawBlock(tag="li" if in_li and tag == "p" else tag, text=text, label=label,
-                                       bold=bold, links=links,
-                                       classes=cls, element_id=el.get("id")))
+        el = obj
+        tag = _tag(el)
+        if not tag:
             continue
-        # loose text directly inside a container (e.g. <td>Hello</td>)
-        if tag in ("td", "div", "section", "article", "body", "main", "center") and not _has_block_child(el):
-            text = clean_text(el.text_content())
-            if text:
-                label, bold = _bold_prefix(el)
-                links = [a.get("href") for a in el.iter("a") if a.get("href")]
-                blocks.append(RawBlock(tag="p", text=text, label=label, bold=bold, links=links, classes=cls))
+        own = " ".join(filter(None, (el.get("class"), el.get("id"))))
+        cls = f"{inherited} {own}".strip() if own else inherited
+        if tag == "hr":
+            blocks.append(RawBlock(tag="hr", text="", classes=cls, path=path))
             continue
-        children = [c for c in el if isinstance(c.tag, str)]
-        for child in reversed(children):
-            stack.append((child, cls, in_li or tag == "li"))
+        if tag in HEADINGS or tag == "p" or not _has_block_child(el):
+            # a heading is one line whatever it wraps (Substack puts anchor <div>s in <h2>)
+            pieces = inline_pieces(el.text, el)
+            if tag in HEADINGS:
+                segs = [pieces]
+            else:
+                segs = _segments(pieces)
+            for seg in segs:
+                b = block_from_pieces(tag if tag in LEAF_BLOCKS else "p", seg, cls, el.get("id"), path,
+                                      in_li or tag == "li")
+                if b is not None:
+                    blocks.append(b)
+            continue
+        if tag in UNIT_TAGS:
+            counter += 1
+            child_path = path + (counter,)
+        else:
+            child_path = path
+        child_li = in_li or tag == "li"
+        # children in order; inline runs between block children become anonymous blocks
+        items: list = []
+        run_nodes: list = []
+        lead = el.text
+        for child in el:
+            if isinstance(child.tag, str) and _is_block(child):
+                if lead or run_nodes:
+                    items.append(("run", inline_pieces(lead, run_nodes), cls, child_li, child_path))
+                lead, run_nodes = None, []
+                items.append(("el", child, cls, child_li, child_path))
+                if child.tail and child.tail.strip():
+                    lead = child.tail
+            else:
+                run_nodes.append(child)
+        if lead or run_nodes:
+            items.append(("run", inline_pieces(lead, run_nodes), cls, child_li, child_path))
+        stack.extend(reversed(items))
     return blocks

@@ -1,62 +1,376 @@
 """Classify blocks that are never read: sponsors, polls, calls to action, chrome.
 
-Each rule returns a kind (``sponsor``, ``poll``, ``subscribe``, ``share``, ``footer``,
-``navigation``, ``related``, ``boilerplate``) or ``None`` for a block to read.
+``classify`` looks at one block (its text, links and classes) and returns a kind —
+``sponsor``, ``poll``, ``subscribe``, ``share``, ``comment``, ``footer``, ``navigation``,
+``related``, ``boilerplate`` — or ``None`` for a block to read. ``refine`` then looks at the
+sequence: a poll's question goes with its options, a run of one-word links is navigation,
+and a sponsor label or ad link makes its whole sponsored section unread, up to the next
+heading, rule, or the end of the box it sits in.
+
+Phrases are French and English (a few German/Spanish ad labels too); they only apply to
+short blocks, so a story that mentions "subscribers" or "presented by" is still read.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from .blocks import RawBlock
 
-AD_LINK = re.compile(r"[?&](_bhiiv=opp|bhcl_id=|utm_campaign=ad_network)|[?&]utm_medium=(sponsor|paid|ad)\b", re.I)
+AD_LINK = re.compile(
+    r"[?&#](_bhiiv=|bhcl_id=|utm_campaign=ad_network|utm_medium=(sponsor(ed|ship)?|paid|ads?|cpc|cpm|display|"
+    r"native)\b|utm_source=[^&]*ad_network|utm_content=sponsor|utm_campaign=[^&]*sponsor)|"
+    r"doubleclick\.net|googleadservices\.com|/ad_network/|ad\.doubleclick|adclick\.|"
+    r"\b(sponsy|paved\.com|passionfroot\.me|swapstack\.co|pubmatic|taboola|outbrain)\b", re.I)
 
-SPONSOR_LABEL = re.compile(
-    r"^\s*(sponsoris[ée]e?s?|publicit[ée]|partenaire|en partenariat avec|pr[ée]sent[ée]e? par|"
-    r"merci [àa] notre (sponsor|partenaire)|sponsored( by)?|presented by|in partnership with|"
-    r"brought to you by|together with|advertisement|ad|paid partnership)\b",
-    re.I,
-)
+_DECOR = re.compile(r"^[\W_]+", re.U)  # leading emoji, bullets, brackets
 
-POLL_CLASS = re.compile(r"(^|\s|_|-)poll(\s|_|-|$)", re.I)
-POLL_TEXT = re.compile(r"(pour participer aux sondages|to participate in polls|sign in to vote|vote to see)", re.I)
+# a bare label word: only a sponsor label when it is (almost) the whole block ("Sponsorisé",
+# "PUBLICITÉ", "Sponsor : Acme"); a story may well be titled "Publicité : Coca-Cola mise sur l'IA"
+SPONSOR_WORD = re.compile(
+    r"^(sponsoris[ée]e?s?|sponsors?|sponsored|sponsorship|publicit[ée]s?|pub|partenaires?|partenariat|"
+    r"contenu (sponsoris[ée]|partenaire|sponsor)|communication commerciale|annonce (partenaire|sponsoris[ée]e?)|"
+    r"advertisement|advertorial|ad|ads|partners?|promoted|paid (partnership|promotion|post)|sponsor spotlight|"
+    r"featured partner|anzeige|werbung|gesponsert|patrocinado|publicidad)\b", re.I)
+SPONSOR_PHRASE = re.compile(
+    r"^(en partenariat avec|avec (le soutien|la participation) de|soutenu par|propos[ée]e? par|offert par|"
+    r"pr[ée]sent[ée]e?s? par|sponsoris[ée]e?s? par|merci [àa] (notre|nos) (sponsor|partenaire)s?|"
+    r"un (petit )?mot de (notre|nos) (sponsor|partenaire)s?|le mot (du|de notre) (sponsor|partenaire)|"
+    r"sponsored by|presented by|in partnership with|brought to you by|together with|thanks to our sponsors?|"
+    r"(a )?(quick )?word from (our|today['’]s|this week['’]s) (sponsor|partner)s?|today['’]s sponsor|"
+    r"this (week|issue)['’]s sponsor|from our (sponsor|partner)s?)\b", re.I)
+SPONSOR_START = re.compile(SPONSOR_WORD.pattern + "|" + SPONSOR_PHRASE.pattern, re.I)
+SPONSOR_SENTENCE = re.compile(
+    r"\b((ce|cette|cet|la|le|notre|today['’]s|this|this week['’]s) (newsletter|lettre|[ée]dition|issue|email|e-mail|"
+    r"episode|num[ée]ro|infolettre) (vous |t['’]|is |est )?(est |is )?"
+    r"(sponsoris[ée]e?|pr[ée]sent[ée]e?|offerte?|propos[ée]e?|rendue? possible|soutenue?|financ[ée]e?|"
+    r"brought to you|sponsored|presented|powered|made possible|supported)( par| by)?)\b", re.I)
+SPONSOR_IN_HEADING = re.compile(
+    r"[(\[]\s*(sponsor(is[ée]e?|ed)?|pub(licit[ée])?|partenaire|partner|ad|annonce)\s*[)\]]|"
+    r"[-–—|·:]\s*(sponsor(is[ée]e?|ed)?|publicit[ée]|partenaire|partner)\s*$|"
+    r"\b(en partenariat avec|in partnership with|pr[ée]sent[ée]e? par|presented by|brought to you by|"
+    r"together with|sponsoris[ée]e? par|sponsored by)\b", re.I)
 
-BOILERPLATE = [
-    ("subscribe", re.compile(r"(on t['’]a transf[ée]r[ée]|transf[ée]r[ée]e? cette (lettre|newsletter)|"
-                             r"abonne[- ]toi|abonnez[- ]vous|s['’]abonner|forwarded this|was forwarded|"
-                             r"subscribe (here|now|to)|sign up (here|for)|get (it|this) in your inbox|"
-                             r"re[çc]ois .* chaque)", re.I)),
-    ("boilerplate", re.compile(r"^(lire en ligne|voir (la version )?en ligne|view (this email )?in (your )?browser|"
-                               r"read online|afficher dans le navigateur)\b", re.I)),
-    ("footer", re.compile(r"(d[ée]sabonner|d[ée]sinscri|unsubscribe|update your preferences|mettre [àa] jour (tes|vos) pr[ée]f[ée]rences|"
-                          r"tu re[çc]ois cet e-?mail|vous recevez cet e-?mail|you (are )?receiv(ed|ing) this|"
-                          r"powered by beehiiv|politique de confidentialit|conditions d['’]utilisation|privacy policy|"
-                          r"terms of (service|use)|all rights reserved|tous droits r[ée]serv[ée]s|^©)", re.I)),
-    ("share", re.compile(r"^(partager sur|share on|copier le lien|copy link|lien copi[ée])|tu as aim[ée] ce post|"
-                         r"did you enjoy|ajouter un commentaire|leave a comment|^(like|comment|restack|share)$", re.I)),
-    ("related", re.compile(r"^(continuer la lecture|lire aussi|[àa] lire aussi|keep reading|related posts|read more|"
-                           r"recommand[ée]|recommended)\b", re.I)),
+POLL_CLASS = re.compile(r"(^|[\s_-])poll(s|ing)?([\s_-]|$)|(^|\s)(survey|quiz|vote)(\s|$)", re.I)
+POLL_TEXT = re.compile(
+    r"(pour participer aux sondages|participer au sondage|r[ée]pondez? au sondage|vote pour voir|votez|"
+    r"to participate in polls|sign in to vote|login to vote|vote to see|cast your vote|see the results|"
+    r"voir les r[ée]sultats|take (our|the) (poll|survey)|r[ée]pondre au (sondage|questionnaire))", re.I)
+QUESTIONISH = re.compile(r"[?…:]\s*$|\.\.\.\s*$")
+
+_SHORT, _MEDIUM, _LONG = 25, 45, 80  # word limits per rule family
+
+BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
+    ("boilerplate", _SHORT, re.compile(
+        r"^(lire en ligne|voir en ligne|lire sur le web|lire la version (web|en ligne)|version (web|en ligne)|"
+        r"voir (cet|ce|l['’])\s?(e-?mail|message|newsletter) (dans|sur) (votre|ton|le) navigateur|"
+        r"(voir|afficher|ouvrir) (la version )?(dans|en|sur) (le|votre|ton) navigateur|view (this )?(email |e-mail |post |newsletter )?"
+        r"(in|on) (your |a |the )?(web )?browser|view (it )?online|read (it )?online|read on the web|"
+        r"view (as a |the )?web (page|version)|web version|open in (browser|app)|having trouble (viewing|reading)|"
+        r"(un )?probl[èe]me d['’]affichage|si (ce|cet) (message|e-?mail) ne s['’]affiche pas)", re.I)),
+    ("subscribe", _MEDIUM, re.compile(
+        r"(on t['’]a transf[ée]r[ée]|on vous a transf[ée]r[ée]|transf[ée]r[ée]e? (cette|ce) (lettre|newsletter|e-?mail|message)|"
+        r"re[çc]u (cet|ce) (e-?mail|message) d['’]un ami|was forwarded|forwarded (this|to you)|someone forwarded|"
+        r"got this from a friend|\babonne[- ]toi\b|\babonnez[- ]vous\b|\bs['’]abonner\b|\bje m['’]abonne\b|"
+        r"\binscris[- ]toi\b|\binscrivez[- ]vous\b|\bsubscribe (here|now|today|for free|to|below)\b|"
+        r"^subscribe\b|\bsign up (here|now|for|today|to)\b|^sign up\b|get (it|this|our newsletter|the newsletter) "
+        r"(in|delivered to|straight to) your inbox|\bjoin (\d[\d,. ]*|thousands of|over|more than) .{0,30}"
+        r"(readers|subscribers)|rejoins? (les )?(\d[\d  .]*|des milliers de|plus de) .{0,30}(lecteurs|abonn[ée]s)|"
+        r"re[çc]ois .{0,40} chaque (semaine|jour|matin|mois)|upgrade to (paid|premium)|become a (paid|premium) "
+        r"(subscriber|member)|passe[rz]? (à|a) (l['’]abonnement|la version) (payant|premium)|devenir (membre|abonn[ée])|"
+        r"abonnement (payant|premium)|gift a subscription|offrir (un|cet) abonnement|\bparrain(e|ez|er|age)\b|"
+        r"refer (a friend|your friends|\d+ friends?)|referral (program|link)|invite (tes|vos) (ami|proche)s|"
+        r"share .{0,40} and (earn|get) (rewards|free)|you['’]re (currently )?(a )?free subscriber|"
+        r"pour lire la suite|to (keep|continue) reading|r[ée]serv[ée] aux (membres|abonn[ée]s)|for paid subscribers)",
+        re.I)),
+    ("footer", _LONG, re.compile(
+        r"(\bd[ée]sabonner\b|\bd[ée]sabonnement\b|d[ée]sinscri|\bunsubscribe\b|opt[- ]out|"
+        r"(update|manage|change) (your )?(email |subscription )?(preferences|subscription|settings)|"
+        r"(g[ée]rer|modifier|mettre [àa] jour) (tes|vos|ton|votre) (pr[ée]f[ée]rences|abonnement|inscription)|"
+        r"why did i get this|why am i (getting|receiving) this|"
+        r"(tu re[çc]ois|vous recevez|tu as re[çc]u|vous avez re[çc]u) (cet|ce|cette) (e-?mail|message|lettre|newsletter)|"
+        r"you (are |were )?(receiv(ed|ing)|getting) this|you['’]re receiving this|this (e-?mail|message) was sent to|"
+        r"(cet|ce) (e-?mail|message) a [ée]t[ée] envoy[ée]|vous (êtes|etes) inscrit|you (are|were) subscribed|"
+        r"you signed up|our mailing address|notre adresse (postale|e-?mail)|add us to your address book|"
+        r"(ajoute[rz]?|ajoutez)[- ]nous [àa] (tes|vos) contacts|(powered by|propuls[ée]e? par) (beehiiv|substack|ghost|buttondown|"
+        r"mailchimp|convertkit|kit|revue|mailerlite|sendinblue|brevo)|(sent|made) (with|via|using) "
+        r"(beehiiv|substack|ghost|buttondown|mailchimp|convertkit|kit)|brought to you by buttondown|"
+        r"envoy[ée] (avec|via|par) (beehiiv|substack|ghost|buttondown|mailchimp|brevo|sendinblue)|"
+        r"politique de confidentialit|privacy policy|conditions (g[ée]n[ée]rales )?d['’]utilisation|"
+        r"terms of (service|use)|mentions l[ée]gales|all rights reserved|tous droits r[ée]serv[ée]s|"
+        r"^(©|\(c\)|copyright\b)|intuit mailchimp|mailchimp\.com/|"
+        r"(nous utilisons|ce site utilise|on utilise) des cookies|we use cookies|this (site|website) uses cookies|"
+        r"(accepter|refuser|g[ée]rer) (les |tous les )?cookies|accept (all )?cookies|cookie (settings|preferences))", re.I)),
+    ("share", _SHORT, re.compile(
+        r"^(partager sur|partage[rz]? (cette|ce|la) (newsletter|lettre|post|article|[ée]dition)|share on|"
+        r"share (this|the) (post|email|e-mail|newsletter|issue|article|story)|tweet (this|it)|"
+        r"copier le lien|copy link|lien copi[ée]|transf[ée]rer [àa] un ami|forward (this )?to a friend|"
+        r"suivez[- ]nous|suis[- ]nous|retrouvez[- ]nous|follow us|connect with us|"
+        r"(like|comment|restack|share|partager|commenter|j['’]aime)$|(share|partage[rz]?)\b\W*(\w+\W*){0,5}$)|tu as aim[ée] (ce post|cette (lettre|newsletter|[ée]dition))|"
+        r"vous avez aim[ée] (ce post|cette (lettre|newsletter|[ée]dition))|did you (enjoy|like) (this|today)|"
+        r"enjoy(ed)? (this|today['’]s) (post|newsletter|issue|email|edition)\?|"
+        r"si (cette|ce) (newsletter|lettre|post|[ée]dition) (t|vous)['’]a plu|if you (enjoyed|liked) this", re.I)),
+    ("comment", _SHORT, re.compile(
+        r"^(ajouter un commentaire|laisser un commentaire|leave a comment|add a comment|commenter|"
+        r"\d+ (comments?|commentaires?)|view comments|voir les commentaires|join the discussion|"
+        r"rejoindre la discussion)\b|\b(hit|just) reply\b|reply to this (e-?mail|message)|"
+        r"r[ée]pond(s|ez) (simplement |directement )?[àa] (cet|ce) (e-?mail|message|courriel)", re.I)),
+    ("related", _SHORT, re.compile(
+        r"^(continuer la lecture|lire aussi|[àa] lire aussi|[àa] lire [ée]galement|lire [ée]galement|"
+        r"sur le m[êe]me (sujet|th[èe]me)|dans le m[êe]me genre|vous aimerez aussi|tu aimeras aussi|"
+        r"keep reading|read (more|next)|more from|related (posts|articles|stories)|you (might|may) also like|"
+        r"recommand[ée]e?s?|recommandations|recommended( newsletters| reading)?|recommendations|"
+        r"(les )?derniers (articles|num[ée]ros|posts)|latest (posts|issues)|previous (issue|posts)|"
+        r"[ée]ditions? pr[ée]c[ée]dentes?|num[ée]ros? pr[ée]c[ée]dents?|lire la suite|read the full (post|story))\b",
+        re.I)),
 ]
 
-TEMPLATE_VAR = re.compile(r"\{\{\s*[\w.]+\s*\}\}|\*\|[A-Z_:]+\|\*|%%[\w]+%%")
+# cheap substring gates: a family's regex only runs when one of its words is in the block
+TRIGGERS = {
+    "boilerplate": ("lire en", "lire la", "lire sur", "voir en", "voir cet", "voir ce", "voir l", "version", "navigateur",
+                    "browser", "view", "read online", "read it", "read on", "web version", "afficher", "ouvrir",
+                    "open in", "trouble", "probl", "si ce", "si cet"),
+    "subscribe": ("transfé", "transfer", "forward", "got this", "reçu cet", "reçu ce", "recu cet", "recu ce", "abonn",
+                  "subscri", "inscris", "inscrivez", "sign up", "inbox", "join", "rejoins", "rejoignez", "reçois",
+                  "recois", "upgrade", "become a", "passer", "passez", "devenir", "gift", "offrir", "parrain",
+                  "refer", "referral", "invite tes", "invite vos", "share", "you're", "you’re", "pour lire",
+                  "to keep", "to continue", "réservé", "reserve", "for paid"),
+    "footer": ("désabonn", "desabonn", "désinscri", "desinscri", "unsubscribe", "opt-out", "opt out", "update",
+               "manage", "change", "gérer", "gerer", "modifier", "mettre à jour", "mettre a jour", "why did", "why am",
+               "tu reçois", "tu recois", "vous recevez", "as reçu", "as recu", "avez reçu", "avez recu", "you are",
+               "you were", "you're", "you’re", "you received", "you receive", "you got", "this email", "this e-mail",
+               "this message", "cet e", "cet email", "ce message", "vous êtes inscrit", "vous etes inscrit",
+               "you signed", "our mailing", "notre adresse", "add us", "ajoutez", "ajoute", "ajouter", "powered by",
+               "propulsé par", "propulse par", "sent with", "sent via", "sent using", "made with", "made via",
+               "envoyé", "envoye", "privacy", "confidentialit", "conditions d", "conditions g", "terms of",
+               "mentions l", "all rights", "droits r", "copyright", "intuit", "mailchimp.com", "cookie"),
+    "share": ("partag", "share", "tweet", "copier", "copy link", "lien copi", "transférer", "transferer", "forward",
+              "suivez", "suis-nous", "suis nous", "retrouvez", "follow", "connect", "like", "comment", "restack",
+              "aimé", "aime", "enjoy", "a plu", "t'a plu", "t’a plu", "vous a plu", "if you"),
+    "comment": ("comment", "discussion", "reply", "répond", "repond"),
+    "related": ("continuer la", "lire aussi", "à lire", "a lire", "lire également", "lire egalement", "même sujet",
+                "meme sujet", "même thème", "même genre", "aimerez", "aimeras", "keep reading", "read more",
+                "read next", "more from", "related", "you might", "you may", "recommand", "recommend", "derniers",
+                "latest", "previous", "précédent", "precedent", "lire la suite", "read the full"),
+}
+POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "questionnaire")
+SPONSOR_TRIGGERS = ("sponsor", "présent", "present", "offert", "propos", "possible", "soutenu", "financ", "brought",
+                    "powered", "supported")
+
+_FAMILIES: dict[str, set[str]] = {}
+for _fam, _words in list(TRIGGERS.items()) + [("poll", POLL_TRIGGERS), ("sponsor", SPONSOR_TRIGGERS)]:
+    for _w in _words:
+        _FAMILIES.setdefault(_w, set()).add(_fam)
+_TRIGGER_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(w) for w in _FAMILIES), key=len, reverse=True)) + ")")
+
+
+def _families(low: str) -> set[str]:
+    """Which rule families a lower-cased text could match (one regex scan)."""
+    found: set[str] = set()
+    for hit in set(_TRIGGER_RE.findall(low)):
+        found |= _FAMILIES[hit]
+    if "©" in low or "(c)" in low:
+        found.add("footer")
+    return found
+
+
+TEMPLATE_VAR = re.compile(r"\{\{\s*[^{}]{1,80}?\s*\}\}|\{%[^%]{0,80}%\}|\*\|[A-Z0-9_:]+\|\*|%%\{?[\w:.-]{1,40}\}?%%|"
+                          r"\[\[\s*[\w.]+\s*\]\]|\{\$[\w.]+\}")
+_POSTAL = re.compile(r"\b\d{1,5}[\w ,.#°-]{0,40}\b(street|st\.?|avenue|ave\.?|road|rd\.?|blvd|boulevard|rue|"
+                     r"all[ée]e|chemin|pmb|suite|bp)\b.{0,80}\b\d{4,5}\b", re.I)
+SOCIAL = re.compile(r"^(twitter|x|linkedin|facebook|instagram|youtube|tiktok|threads|bluesky|mastodon|"
+                    r"substack notes|whatsapp|telegram|discord|rss|email|e-mail|github|reddit|spotify)$", re.I)
+
+
+_AD_HINTS = ("utm_", "bhiiv", "bhcl", "doubleclick", "googleadservices", "ad_network", "adclick", "sponsy", "paved",
+             "passionfroot", "swapstack", "pubmatic", "taboola", "outbrain")
 
 
 def is_ad_link(href: str) -> bool:
-    return bool(AD_LINK.search(href))
+    if not href:
+        return False
+    low = href.lower()
+    return any(h in low for h in _AD_HINTS) and bool(AD_LINK.search(href))
+
+
+def undecorate(text: str) -> str:
+    return _DECOR.sub("", text or "").strip()
+
+
+def sponsor_label(block: RawBlock) -> bool:
+    """A block that says what follows is sponsored: "Sponsorisé", "Together with Acme",
+    "🤝 En partenariat avec Lumo", a heading ending with "(sponsor)"."""
+    text = undecorate(block.full_text())
+    words = len(text.split())
+    if words <= 4 and SPONSOR_WORD.match(text):
+        return True
+    if block.level or (block.bold and words <= 14):
+        return bool(SPONSOR_PHRASE.match(text) or SPONSOR_IN_HEADING.search(text))
+    return words <= 10 and bool(SPONSOR_PHRASE.match(text))
+
+
+def strip_template_vars(text: str) -> str:
+    text = TEMPLATE_VAR.sub("", text)
+    text = re.sub(r"\s+([,.!?;:])", r"\1", text)
+    text = re.sub(r"^[,;:]\s*", "", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
 
 
 def classify(block: RawBlock) -> str | None:
+    if block.tag == "img":
+        return "sponsor" if any(is_ad_link(h) or h.startswith("ad-image:") for h in block.links) else "image"
     if any(is_ad_link(h) for h in block.links):
         return "sponsor"
-    if POLL_CLASS.search(block.classes) or POLL_TEXT.search(block.text):
+    text = block.full_text()
+    low = text.lower()
+    fams = _families(low)
+    cls = block.classes.lower()
+    if (("poll" in cls or "survey" in cls or "quiz" in cls or "vote" in cls) and POLL_CLASS.search(block.classes)) \
+            or ("poll" in fams and POLL_TEXT.search(text)):
         return "poll"
-    text = block.full_text() if hasattr(block, "full_text") else block.text
-    if len(block.text) <= 60 and SPONSOR_LABEL.match(block.text) and len(block.text.split()) <= 6:
+    words = len(text.split())
+    if sponsor_label(block) or (words <= 40 and "sponsor" in fams and SPONSOR_SENTENCE.search(text)):
         return "sponsor"
-    for kind, pattern in BOILERPLATE:
-        if pattern.search(text):
+    plain = undecorate(text)
+    for kind, limit, pattern in BOILERPLATE:
+        if words <= limit and kind in fams and (pattern.search(plain) or pattern.search(text)):
             return kind
-    if TEMPLATE_VAR.search(block.text):
-        return "boilerplate"
+    if words <= 40 and _POSTAL.search(text):
+        return "footer"
+    if TEMPLATE_VAR.search(text):
+        rest = strip_template_vars(text)
+        if len(rest.split()) < 2 or len(rest) < 0.5 * len(text):
+            return "boilerplate"
+    if block.link_only and words <= 3 and SOCIAL.match(plain):
+        return "share"
     return None
+
+
+# --- sequences --------------------------------------------------------------------------------
+
+def _link_base(href: str) -> str:
+    parts = urlsplit(href)
+    path = parts.path.rsplit("/", 1)[0] if parts.path.count("/") > 1 else parts.path
+    return f"{parts.netloc}{path}"
+
+
+def is_heading(b: RawBlock) -> bool:
+    return bool(b.level) or (b.bold and b.label is None and 0 < len(b.text) < 160)
+
+
+def refine(blocks: list[RawBlock], kinds: list[str | None]) -> None:
+    """Sequence rules, in place on ``kinds``."""
+    n = len(blocks)
+    # polls: options are short link-only blocks sharing a link base, after a question
+    i = 0
+    while i < n:
+        if kinds[i] is None and blocks[i].link_only and len(blocks[i].text.split()) <= 8:
+            j = i
+            while j + 1 < n and kinds[j + 1] in (None, "poll") and blocks[j + 1].link_only and \
+                    len(blocks[j + 1].text.split()) <= 8 and blocks[j + 1].links:
+                j += 1
+            run = blocks[i:j + 1]
+            bases = {_link_base(b.links[0]) for b in run if b.links}
+            q = i - 1
+            if j > i and len(bases) == 1 and q >= 0 and kinds[q] is None and \
+                    (QUESTIONISH.search(blocks[q].full_text()) or blocks[q].bold) and len(blocks[q].text) < 200:
+                for k in range(q, j + 1):
+                    kinds[k] = "poll"
+            i = j + 1
+            continue
+        i += 1
+    # a poll's question is the bold or question line just before it
+    for i in range(n):
+        if kinds[i] == "poll" or (blocks[i].separator and "ae-skipped-poll" in blocks[i].classes):
+            q = i - 1
+            if q >= 0 and kinds[q] is None and (blocks[q].bold or QUESTIONISH.search(blocks[q].full_text())) \
+                    and len(blocks[q].full_text()) < 200 and not blocks[q].level:
+                kinds[q] = "poll"
+    # navigation: three or more one-to-three-word links in a row
+    i = 0
+    while i < n:
+        j = i
+        while j < n and kinds[j] is None and blocks[j].link_only and len(blocks[j].text.split()) <= 3 \
+                and not blocks[j].level:
+            j += 1
+        if j - i >= 3:
+            for k in range(i, j):
+                kinds[k] = "navigation"
+        i = max(j, i + 1)
+    # "Lire aussi :" / "Related:" / "Follow us:" labels take the list that follows them
+    for i in range(n):
+        if kinds[i] in ("related", "share", "navigation", "subscribe") and \
+                (blocks[i].level or blocks[i].full_text().rstrip().endswith(":") or blocks[i].bold):
+            j = i + 1
+            while j < n and kinds[j] is None and blocks[j].tag == "li":
+                kinds[j] = kinds[i]
+                j += 1
+    extend_sponsors(blocks, kinds)
+
+
+def _common_unit(a: RawBlock, b: RawBlock) -> tuple[int, ...]:
+    k = 0
+    while k < min(len(a.path), len(b.path)) and a.path[k] == b.path[k]:
+        k += 1
+    return a.path[:k]
+
+
+MAX_SPONSOR_BLOCKS = 15
+
+
+def extend_sponsors(blocks: list[RawBlock], kinds: list[str | None]) -> None:
+    """A sponsor label or a sponsored heading makes its section sponsored: up to the next
+    heading that is not itself sponsored (of the same rank or higher when the sponsor has a
+    heading), a horizontal rule, or the end of the box the label sits in."""
+    n = len(blocks)
+    i = 0
+    while i < n:
+        b = blocks[i]
+        if kinds[i] != "sponsor" or b.separator:
+            i += 1
+            continue
+        is_label = sponsor_label(b) or is_heading(b)
+        if not is_label:
+            # an ad link in a paragraph: if its section starts with a heading just above and the
+            # section is short, the whole section is the ad (beehiiv ad-network placements)
+            start = i
+            while start > 0 and i - start < 3 and not is_heading(blocks[start]) and kinds[start - 1] is None \
+                    and not blocks[start - 1].separator:
+                start -= 1
+            if is_heading(blocks[start]) and start < i:
+                end = i + 1
+                while end < n and not is_heading(blocks[end]) and not blocks[end].separator:
+                    end += 1
+                ad = sum(1 for k in range(start, end) if kinds[k] == "sponsor")
+                if end - start <= MAX_SPONSOR_BLOCKS and ad * 2 >= (end - start - 1):
+                    for k in range(start, end):
+                        kinds[k] = "sponsor"
+                    i = end
+                    continue
+            i += 1
+            continue
+        # from a label or a sponsored heading: extend forward
+        own_rank = b.level or (7 if is_heading(b) else 0)
+        j = i + 1
+        if not b.level and j < n and is_heading(blocks[j]) and (kinds[j] in (None, "sponsor")):
+            own_rank = blocks[j].level or 7  # "Sponsorisé" then the ad's own heading
+            kinds[j] = "sponsor"
+            j += 1
+        unit = _common_unit(b, blocks[j]) if j < n else b.path
+        # a box of its own (a table cell, a card) when some block of the issue lies outside it
+        boxed = any(x.path[: len(unit)] != unit for x in blocks)
+        while j < n and j - i <= MAX_SPONSOR_BLOCKS:
+            c = blocks[j]
+            if c.separator:
+                break
+            if boxed and c.path[: len(unit)] != unit:
+                break
+            if is_heading(c) and kinds[j] != "sponsor":
+                rank = c.level or 7
+                if not own_rank or rank <= own_rank or not c.level and own_rank == 7:
+                    break
+            if kinds[j] is None or kinds[j] in ("sponsor", "subscribe", "boilerplate", "button", "image"):
+                kinds[j] = "sponsor"
+            j += 1
+        i = j
