@@ -136,11 +136,15 @@ TOKEN = re.compile(rf"(?<![^\W\d_])[^\W\d_]*[{_CAPS}]{{2}}[^\W\d_]*")
 
 
 SHOUT = re.compile(
-    rf"(?<![\w'])(?:[{_CAPS}][{_CAPS}'’-]*[{_CAPS}](?:[\s,:;!?.]+|$)){{3,}}"
+    rf"(?<![\w'])(?:[{_CAPS}][{_CAPS}'’-]*[{_CAPS}](?:[ \t]+|(?=[\s,:;!?.]|$))){{3,}}"
 )
 
 
 def lower_shout(m: re.Match, reader: AcronymReader) -> str:
+    """Lower a run of capital words when it reads as a sentence (it holds a common word)."""
+    if not any(w in reader.common for w in re.findall(rf"[{_CAPS}]+", m.group(0))):
+        return m.group(0)
+
     def word(w: re.Match) -> str:
         s = w.group(0)
         if s in reader.letters or s in reader.words:

@@ -149,10 +149,10 @@ DATES = [
     rule("year", r"(?<![\w,.])(1[1-9]\d0|20\d0)'?s\b", _decade),
     rule("year", r"\b(in|since|by|from|of|until|till|year|early|late|mid|circa|around|before|after|"
                  r"In|Since|By|From|Until|Before|After|spring|summer|fall|autumn|winter|[A-Z][a-z]+ber|"
-                 r"January|February|March|April|May|June|July|August)\s(1[1-9]\d\d|20\d\d)(?![\d,.%])", _years),
-    rule("year", r"(?<![\w,.])(1[2-9]\d\d|20\d\d)(?=\s?[-–]\s?(?:1[2-9]\d\d|20\d\d)(?![\d]))",
-         lambda m: year(int(m.group(1)))),
-    rule("year", r"(?<=to )(1[2-9]\d\d|20\d\d)(?![\d,.%])", lambda m: year(int(m.group(1)))),
+                 r"January|February|March|April|May|June|July|August)\s(1[1-9]\d\d|20\d\d)(?![\d%]|[,.]\d)", _years),
+    rule("year", r"(?<![\w,.])(1[2-9]\d\d|20\d\d)\s?[-–]\s?(1[2-9]\d\d|20\d\d)(?![\d])",
+         lambda m: f"{year(int(m.group(1)))} to {year(int(m.group(2)))}"),
+    rule("year", r"(?<=to )(1[2-9]\d\d|20\d\d)(?![\d%]|[,.]\d)", lambda m: year(int(m.group(1)))),
 ]
 
 

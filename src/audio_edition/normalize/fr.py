@@ -194,7 +194,7 @@ def _dm(m: re.Match) -> str:
 
 def _time(m: re.Match) -> str:
     h, mm = int(m.group(1)), m.group(2)
-    if mm is not None and (int(mm) > 59 or h > 29):
+    if mm and (int(mm) > 59 or h > 29):
         return m.group(0)
     hours = nf.cardinal(h, feminine=True) + (" heures" if h >= 2 else " heure")
     if mm and int(mm):
@@ -212,6 +212,22 @@ def _clock(m: re.Match) -> str:
     return _time(m)
 
 
+FRACTIONS = {(1, 2): "un demi", (1, 3): "un tiers", (2, 3): "deux tiers", (1, 4): "un quart",
+             (3, 4): "trois quarts"}
+
+
+def _fraction(m: re.Match) -> str:
+    a, b = int(m.group(1)), int(m.group(2))
+    space = m.group(3) or ""
+    if (a, b) == (1, 2) and space:
+        nxt = re.match(r"[^\W\d_]+", m.string[m.end():m.end() + 30])
+        if nxt:  # 1/2 journée → une demi-journée
+            return f"{'une' if nxt.group(0) in FEMININE else 'un'} demi-"
+    if (a, b) in FRACTIONS:
+        return FRACTIONS[(a, b)] + space
+    return f"{nf.int_words(m.group(1))} sur {nf.int_words(m.group(2))}{space}"
+
+
 def _decade(m: re.Match) -> str:
     y = m.group(2)
     if len(y) == 4 and y.startswith("19"):
@@ -221,9 +237,10 @@ def _decade(m: re.Match) -> str:
 
 DATES = [
     rule("date", r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])", _iso),
-    rule("date", r"(?<![\d/.,])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/.,])", _dmy),
-    rule("date", r"(?<![\d/.,])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d/.,])", _dmy),
-    rule("date", r"(?<![\d/.,])(\d{1,2})/(\d{1,2})(?![\d/.,])", _dm),
+    rule("date", r"(?<![\d/.,])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/]|[.,]\d)", _dmy),
+    rule("date", r"(?<![\d/.,])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d/]|[.,]\d)", _dmy),
+    rule("date", r"(?<![\d/.,])(\d{1,2})/(\d{1,2})(?![\d/]|[.,]\d)", _dm),
+    rule("fraction", r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)( (?=[^\W\d_]))?", _fraction),
     rule("date", r"(?<![\w,.])(\d{1,2})\s(" + "|".join(_MONTH_ABBR) + r")\.?(?![\w])",
          lambda m: f"{m.group(1)} {_MONTH_ABBR[m.group(2)]}"),
     rule("date", rf"(?<![\w,.])1(?:er)?\s({MONTHS_RE})\b", r"premier \1"),
@@ -310,6 +327,8 @@ SIGNS = [
     rule("sign", r"(?<![\w])[~≈]\s?(?=\d)", "environ "),
     rule("sign", r">=\s?(?=\d)|≥\s?(?=\d)", "au moins "),
     rule("sign", r"<=\s?(?=\d)|≤\s?(?=\d)", "au plus "),
+    rule("sign", r"(?<=\d)\s?>\s?(?=\d)", " supérieur à "),
+    rule("sign", r"(?<=\d)\s?<\s?(?=\d)", " inférieur à "),
     rule("sign", r"(?<![\w>])>\s?(?=\d)", "plus de "),
     rule("sign", r"(?<![\w<])<\s?(?=\d)", "moins de "),
     rule("sign", r"(?<=\d)\s?=\s?(?=[\d-]|moins )", " égale "),
@@ -359,8 +378,8 @@ def scaled(int_part: str, frac: str | None, scale: str) -> tuple[str, bool]:
     """'38', None, 'Md' → ('trente-huit milliards', True); the flag says a 'de' must follow."""
     word = _SCALE_WORD[scale]
     if word == "mille":
-        if _int(int_part) == "1" and not frac:
-            return "mille", False
+        if not frac or len(frac) <= 3:  # 500 k → cinq cent mille, 1,5 k → mille cinq cents
+            return nf.cardinal(int(_int(int_part)) * 1000 + int((frac or "0").ljust(3, "0"))), False
         return number(int_part, frac) + " mille", False
     plural = _value(int_part, frac) >= 2
     return f"{number(int_part, frac)} {word}{'s' if plural else ''}", True
