@@ -66,18 +66,34 @@ def _steps(lang: str | None, lexicon: Any) -> tuple:
     return _pipeline(lang, as_lexicon(lexicon))
 
 
+# A removal can bring two words together that a rule reads differently ("Dr # XIV"): the
+# rules run again on their own output until it no longer changes (in practice one extra
+# pass, cheap since the digit rules skip a text without digits).
+MAX_PASSES = 4
+
+
+def _fixpoint(text: str, steps: tuple, record: list[Rewrite] | None) -> str:
+    out = run(text, steps, record)
+    for _ in range(MAX_PASSES - 1):
+        again = run(out, steps, record)
+        if again == out:
+            break
+        out = again
+    return out
+
+
 def normalize(text: str, lang: str = "fr", lexicon=None) -> str:
     """The spoken form of ``text`` (``lexicon``: a Lexicon, a lexicon file path, a dict, or None)."""
     if not text:
         return ""
-    return run(text, _steps(lang, lexicon))
+    return _fixpoint(text, _steps(lang, lexicon), None)
 
 
 def explain(text: str, lang: str = "fr", lexicon=None) -> list[Rewrite]:
     """Each rewrite ``normalize`` makes, in order: written (as the rule saw it) → spoken, rule."""
     record: list[Rewrite] = []
     if text:
-        run(text, _steps(lang, lexicon), record)
+        _fixpoint(text, _steps(lang, lexicon), record)
     return record
 
 

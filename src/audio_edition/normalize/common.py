@@ -44,6 +44,7 @@ def _vulgar(words: Words):
 
 
 _PRE_MAP = str.maketrans({
+    "©": None, "®": None, "™": None,
     "’": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'",
     "№": "n°",
     "\u2212": "-",  # minus sign
@@ -56,16 +57,20 @@ _PRE_MAP = str.maketrans({
 
 def unicode_rules(words: Words) -> list[Rule]:
     return [
-        rule("fraction", r"(\d?)\s?([½¼¾])", _vulgar(words)),
-        rule("exponent", r"(?<=\d)²", "^2"),
-        rule("exponent", r"(?<=\d)³", "^3"),
-        rule("ordinal", r"(?<=[nN])º", "°", quiet=True),
+        rule("fraction", r"(\d?)\s?([½¼¾])", _vulgar(words), gate='[½¼¾]'),
+        rule("exponent", r"(?<=\d)²", "^2", gate='²'),
+        rule("exponent", r"(?<=\d)³", "^3", gate='³'),
+        rule("ordinal", r"(?<=[nN])º", "°", quiet=True, gate='º'),
     ]
 
 
 def nfkc(text: str) -> str:
     """NFKC (no-break and narrow spaces → space, ᵉʳ → er, ﬁ → fi, … → ...) + apostrophes."""
+    if text.isascii():
+        return text
     text = text.translate(_PRE_MAP)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
     text = unicodedata.normalize("NFKC", text)
     return text.translate(_PRE_MAP)
 
@@ -91,15 +96,15 @@ ARROWS = "\u2190-\u21FF\u27F5-\u27FF"
 def decoration_rules() -> list[Rule]:
     return [
         # 1️⃣, #️⃣: the keycap carries its digit, which must go with it
-        rule("emoji", r"[0-9#*]\ufe0f?\u20e3", " "),
+        rule("emoji", r"[0-9#*]\ufe0f?\u20e3", " ", gate='⃣'),
         # inclusive writing: chercheur·euse·s → chercheurs (before the bullet rule eats the dot)
-        rule("inclusive", rf"({L}+)·({L}{{1,6}})(?:·(s))?(?!{L})", _inclusive),
+        rule("inclusive", rf"({L}+)·({L}{{1,6}})(?:·(s))?(?!{L})", _inclusive, gate='·'),
         rule("emoji", f"[{EMOJI_CLASS}]+", " "),
         # bullets and arrows used as bullets at the start of a line
         rule("bullet", rf"(?m)^[ \t]*(?:[-*>+–—]|[{ARROWS}]|=>|->)+[ \t]+", ""),
-        rule("arrow", rf"\s*(?:[{ARROWS}]|=>|-+>)\s*", ", "),
+        rule("arrow", rf"\s*(?:[{ARROWS}]|=>|-+>)\s*", ", ", gate='[←-⇿⟵-⟿>]'),
         # horizontal rules and decorative lines
-        rule("decoration", r"(?m)^[ \t]*([-_=*~#.·•])\1{2,}[ \t]*$", ""),
+        rule("decoration", r"(?m)^[ \t]*([-_=*~#.·•])\1{2,}[ \t]*$", "", gate='([-_=*~#.·•])\\1\\1'),
     ]
 
 
@@ -160,13 +165,13 @@ def web_rules(words: Words) -> list[Rule]:
     host = r"(?P<host>(?:[\w-]+\.)+[a-zA-Z]{2,12})"
     trail = r"(?<![.,;:!?)\]'\"»])"
     return [
-        rule("e-mail", rf"(?<![\w.+-])(?P<local>[\w.+-]+)@{host}(?![\w@])", email),
+        rule("e-mail", rf"(?<![\w.+-])(?P<local>[\w.+-]+)@{host}(?![\w@])", email, gate='@'),
         rule("url", rf"(?i)\b(?:https?://|ftp://|www\.)(?:[^\s/@]+@)?{host}(?::\d+)?(?:[/?#][^\s<>\"«»]*)?{trail}",
-             url),
+             url, gate='(?i)https?:|ftp:|www\\.'),
         rule("url", rf"(?i)(?<![\w@./-])(?P<host>(?:[a-z0-9][a-z0-9-]*\.)+(?:{TLDS}))(?![\w-])"
-                    rf"(?:/[^\s<>\"«»]*{trail})?", url),
-        rule("handle", r"(?<![\w@.])@(\w{2,30})\b", handle),
-        rule("hashtag", rf"(?<![\w#&])#({L}\w*)", hashtag),
+                    rf"(?:/[^\s<>\"«»]*{trail})?", url, gate='[a-zA-Z0-9]\\.[a-zA-Z]'),
+        rule("handle", r"(?<![\w@.])@(\w{2,30})\b", handle, gate='@'),
+        rule("hashtag", rf"(?<![\w#&])#({L}\w*)", hashtag, gate='#'),
     ]
 
 
@@ -177,23 +182,23 @@ def tidy_rules() -> list[Rule]:
         # quotes and guillemets: the voice needs none of them
         rule("quotes", r"[«»‹›“”„‟\"]|(?<!\w)'|'(?!\w)|‘|‚", " "),
         # brackets and leftover markup characters
-        rule("symbols", r"\s*\|\s*", ", "),
+        rule("symbols", r"\s*\|\s*", ", ", gate='\\|'),
         rule("symbols", r"[\[\]{}<>\\^*_`]", " "),
         # a dash between spaces (or at a line end) is a pause
-        rule("dash", r"(?m)[ \t]+[-–—]+[ \t]*$", ""),
-        rule("dash", r"(?m)[ \t]+[-–—]+(?=[ \t])|(?<=\w)[–—]+(?=\w)|^[ \t]*[–—]+", ", "),
-        rule("dash", r"[–—]", " ", quiet=True),
+        rule("dash", r"(?m)[ \t]+[-–—]+[ \t]*$", "", gate='[-–—][ \\t]*$|[-–—][ \\t]*\\n'),
+        rule("dash", r"(?m)[ \t]+[-–—]+(?=[ \t])|(?<=\w)[–—]+(?=\w)|^[ \t]*[–—]+", ", ", gate=' [-–—]|[–—]'),
+        rule("dash", r"[–—]", " ", quiet=True, gate='[–—]'),
         rule("spaces", r"[ \t\f\v\r]+", " ", quiet=True),
         rule("spaces", r"(?m)^ +| +$", "", quiet=True),
         rule("spaces", r"\n{2,}", "\n", quiet=True),
         # punctuation left hanging by removals: ', ,' '( ,' ', .' ': ,'
-        rule("punctuation", r"\(\s*[,;]\s*", "(", quiet=True),
-        rule("punctuation", r"\(\s*\)", " ", quiet=True),
-        rule("punctuation", r"\s*,(?:\s*,)+", ",", quiet=True),
-        rule("punctuation", r"\s*,\s*(?=[.!?;:)])", "", quiet=True),
-        rule("punctuation", r"(?<=[:;(])\s*,", "", quiet=True),
-        rule("punctuation", r"(?m)^[ ,;]+", "", quiet=True),
-        rule("punctuation", r" +(?=[,.](?!\.))", "", quiet=True),
+        rule("punctuation", r"\(\s*[,;]\s*", "(", quiet=True, gate='\\('),
+        rule("punctuation", r"\(\s*\)", " ", quiet=True, gate='\\('),
+        rule("punctuation", r"\s*,(?:\s*,)+", ",", quiet=True, gate=',\\s*,'),
+        rule("punctuation", r"\s*,\s*(?=[.!?;:)])", "", quiet=True, gate=',\\s*[.!?;:)]'),
+        rule("punctuation", r"(?<=[:;(])\s*,", "", quiet=True, gate='[:;(]\\s*,'),
+        rule("punctuation", r"(?m)^[ ,;]+", "", quiet=True, gate='(?m)^[ ,;]'),
+        rule("punctuation", r" +(?=[,.](?!\.))", "", quiet=True, gate=' [,.]'),
         rule("spaces", r" {2,}", " ", quiet=True),
         rule("spaces", r"(?m)^ +| +$", "", quiet=True),
         rule("spaces", r"\n{2,}", "\n", quiet=True),

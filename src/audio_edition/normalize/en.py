@@ -11,7 +11,7 @@ from functools import lru_cache
 from num2words import num2words
 
 from .common import L, Words
-from .engine import Rule, rule
+from .engine import Rule, digit_gated, rule
 
 WORDS = Words(dot="dot", at="at", half="and a half", quarter="a quarter", three_quarters="three quarters",
               a_half="a half", tld_words=frozenset({"com", "org", "net", "info", "tech", "news", "dev", "app",
@@ -147,11 +147,11 @@ DATES = [
     rule("time", r"(?<![\w,.:])(\d{1,2}):(\d{2})\s?([ap]\.?m\.?)?(?![\w])", _clock),
     rule("time", r"(?<![\w,.:])(\d{1,2})()\s?([ap]\.?m\.?)(?![\w])", _clock),
     rule("year", r"(?<![\w,.])(1[1-9]\d0|20\d0)'?s\b", _decade),
+    rule("year", r"(?<![\w,.])(1[2-9]\d\d|20\d\d)\s?[-–]\s?(1[2-9]\d\d|20\d\d)(?![\d])",
+         lambda m: f"{year(int(m.group(1)))} to {year(int(m.group(2)))}"),
     rule("year", r"\b(in|since|by|from|of|until|till|year|early|late|mid|circa|around|before|after|"
                  r"In|Since|By|From|Until|Before|After|spring|summer|fall|autumn|winter|[A-Z][a-z]+ber|"
                  r"January|February|March|April|May|June|July|August)\s(1[1-9]\d\d|20\d\d)(?![\d%]|[,.]\d)", _years),
-    rule("year", r"(?<![\w,.])(1[2-9]\d\d|20\d\d)\s?[-–]\s?(1[2-9]\d\d|20\d\d)(?![\d])",
-         lambda m: f"{year(int(m.group(1)))} to {year(int(m.group(2)))}"),
     rule("year", r"(?<=to )(1[2-9]\d\d|20\d\d)(?![\d%]|[,.]\d)", lambda m: year(int(m.group(1)))),
 ]
 
@@ -295,4 +295,5 @@ SYMBOLS = [
 
 
 def rules_en() -> list[Rule]:
-    return ABBREVIATIONS + DATES + ORDINALS + RANGES + SIGNS + MONEY + PERCENTS + UNIT_RULES + GLUE + NUMBERS + SYMBOLS
+    return digit_gated(ABBREVIATIONS + DATES + ORDINALS + RANGES + SIGNS + MONEY + PERCENTS + UNIT_RULES + GLUE
+                       + NUMBERS + SYMBOLS)

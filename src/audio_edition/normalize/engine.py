@@ -32,8 +32,11 @@ class Rule:
     pattern: re.Pattern
     repl: Replacement
     quiet: bool = False
+    gate: re.Pattern | None = None  # the rule is skipped when the text holds no match of this
 
     def apply(self, text: str, record: list[Rewrite] | None = None) -> str:
+        if self.gate is not None and self.gate.search(text) is None:
+            return text
         repl = self.repl
         if record is None or self.quiet:
             return self.pattern.sub(repl, text)
@@ -48,8 +51,32 @@ class Rule:
         return self.pattern.sub(recording, text)
 
 
-def rule(name: str, pattern: str, repl: Replacement, flags: int = 0, quiet: bool = False) -> Rule:
-    return Rule(name, re.compile(pattern, flags), repl, quiet)
+def rule(name: str, pattern: str, repl: Replacement, flags: int = 0, quiet: bool = False,
+         gate: str | None = None) -> Rule:
+    return Rule(name, re.compile(pattern, flags), repl, quiet, re.compile(gate) if gate else None)
+
+
+DIGIT = re.compile(r"\d")
+
+
+_NEGATIVE_LOOKAROUND = re.compile(r"\(\?<?!(?:[^()\\]|\\.)*\)")
+_NEGATED_CLASS = re.compile(r"\[\^(?:[^\]\\]|\\.)*\]")
+
+
+def needs_digit(pattern: str) -> bool:
+    """Can this regex match only where the text holds a digit? (a \\d outside negative lookarounds)"""
+    return "\\d" in _NEGATED_CLASS.sub("", _NEGATIVE_LOOKAROUND.sub("", pattern))
+
+
+def digit_gated(rules: list) -> list:
+    """The same rules; those that need a digit are skipped at once on a text without one
+    (most of a second normalization pass, since French output holds no digit)."""
+    out = []
+    for r in rules:
+        if isinstance(r, Rule) and r.gate is None and needs_digit(r.pattern.pattern):
+            r = Rule(r.name, r.pattern, r.repl, r.quiet, DIGIT)
+        out.append(r)
+    return out
 
 
 class Step:

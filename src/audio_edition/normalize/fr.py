@@ -13,7 +13,7 @@ import re
 from . import numbers_fr as nf
 from .acronyms import COMMON_WORDS_FR, SHOUT, TOKEN, AcronymReader, lower_shout
 from .common import L, UPPER, Words
-from .engine import Rule, rule
+from .engine import Rule, digit_gated, rule
 
 WORDS = Words(dot="point", at="arobase", half="et demi", quarter="quart", three_quarters="trois quarts",
               a_half="un demi", tld_words=frozenset({"com", "org", "net", "info", "tech", "news", "dev", "app",
@@ -97,6 +97,15 @@ def _etc(m: re.Match) -> str:
     return "et cetera"
 
 
+def _end(spoken: str):
+    """A replacement for an abbreviation ending with a dot: the dot stays when it ends the sentence."""
+    def repl(m: re.Match) -> str:
+        if re.match(r"\s*(?:$|\n)|\s+[A-ZÀ-Þ]", m.string[m.end():m.end() + 3]):
+            return spoken + "."
+        return spoken
+    return repl
+
+
 def _cap_like(word: str, written: str) -> str:
     return word[:1].upper() + word[1:] if written[:1].isupper() else word
 
@@ -116,35 +125,35 @@ def _monsieur(m: re.Match) -> str:
 
 
 ABBREVIATIONS = [
-    rule("abbreviation", r"(?<![\w.])av\.\s?J\.-?C\.", "avant Jésus-Christ"),
-    rule("abbreviation", r"(?<![\w.])apr\.\s?J\.-?C\.", "après Jésus-Christ"),
-    rule("abbreviation", r"(?<![\w.])J\.-C\.", "Jésus-Christ"),
-    rule("abbreviation", r"(?<![\w.])MM\.(?=\s+[A-ZÀ-Þ])", "Messieurs"),
-    rule("abbreviation", r"(?<![\w.])M\.(?=\s+[A-ZÀ-Þ])", _monsieur),
-    rule("abbreviation", r"(?<![\w.])Mr\.?(?=\s+[A-ZÀ-Þ])", "Monsieur"),
-    rule("abbreviation", r"\bMmes\b\.?", "Mesdames"),
-    rule("abbreviation", r"\bMme\b\.?", "Madame"),
-    rule("abbreviation", r"\bMlles\b\.?", "Mesdemoiselles"),
-    rule("abbreviation", r"\bMlle\b\.?", "Mademoiselle"),
-    rule("abbreviation", r"(?<![\w.])Dr\.?(?=\s+[A-ZÀ-Þ])", "Docteur"),
-    rule("abbreviation", r"(?<![\w.])Pr\.?(?=\s+[A-ZÀ-Þ])", "Professeur"),
-    rule("abbreviation", r"\b[Ee]tc\b(\.\.\.|\.)?", _etc),
-    rule("abbreviation", r"(?<![\w.])([Pp])\.\s?ex\.", lambda m: _cap_like("par exemple", m.group(1))),
-    rule("abbreviation", r"(?<![\w.])([Ee])x\.(?=\s)", lambda m: _cap_like("par exemple", m.group(1))),
-    rule("abbreviation", r"(?<![\w.])([Cc])f\.?(?=\s)", lambda m: _cap_like("voir", m.group(1))),
-    rule("abbreviation", r"(?<![\w.])([Ee])nv\.(?=\s)", lambda m: _cap_like("environ", m.group(1))),
+    rule("abbreviation", r"(?<![\w.])av\.\s?J\.-?C\.", _end("avant Jésus-Christ"), gate='J\\.-?C'),
+    rule("abbreviation", r"(?<![\w.])apr\.\s?J\.-?C\.", _end("après Jésus-Christ"), gate='J\\.-?C'),
+    rule("abbreviation", r"(?<![\w.])J\.-C\.", _end("Jésus-Christ"), gate='J\\.-C'),
+    rule("abbreviation", r"(?<![\w.])MM\.(?=\s+[A-ZÀ-Þ])", "Messieurs", gate='MM\\.'),
+    rule("abbreviation", r"(?<![\w.])M\.(?=\s+[A-ZÀ-Þ])", _monsieur, gate='M\\.'),
+    rule("abbreviation", r"(?<![\w.])Mr\.?(?=\s+[A-ZÀ-Þ])", "Monsieur", gate='Mr'),
+    rule("abbreviation", r"\bMmes\b\.?", "Mesdames", gate='Mmes'),
+    rule("abbreviation", r"\bMme\b\.?", "Madame", gate='Mme'),
+    rule("abbreviation", r"\bMlles\b\.?", "Mesdemoiselles", gate='Mlles'),
+    rule("abbreviation", r"\bMlle\b\.?", "Mademoiselle", gate='Mlle'),
+    rule("abbreviation", r"(?<![\w.])Dr\.?(?=\s+[A-ZÀ-Þ])", "Docteur", gate='Dr'),
+    rule("abbreviation", r"(?<![\w.])Pr\.?(?=\s+[A-ZÀ-Þ])", "Professeur", gate='Pr'),
+    rule("abbreviation", r"\b[Ee]tc\b(\.\.\.|\.)?", _etc, gate='[Ee]tc'),
+    rule("abbreviation", r"(?<![\w.])([Pp])\.\s?ex\.", lambda m: _cap_like("par exemple", m.group(1)), gate='\\.\\s?ex\\.'),
+    rule("abbreviation", r"(?<![\w.])([Ee])x\.(?=\s)", lambda m: _cap_like("par exemple", m.group(1)), gate='[Ee]x\\.'),
+    rule("abbreviation", r"(?<![\w.])([Cc])f\.?(?=\s)", lambda m: _cap_like("voir", m.group(1)), gate='[Cc]f'),
+    rule("abbreviation", r"(?<![\w.])([Ee])nv\.(?=\s)", lambda m: _cap_like("environ", m.group(1)), gate='nv\\.'),
     rule("abbreviation", r"(?<![\w.])([Cc])\.-à-d\.?|\b([Cc])-à-d\b|\b([Cc])àd\b",
-         lambda m: _cap_like("c'est-à-dire", m.group(0))),
-    rule("abbreviation", r"(?<![\w.])([Vv])s\.?(?=\s)", lambda m: _cap_like("contre", m.group(1))),
-    rule("abbreviation", r"(?<![\w.])([Tt])él\.", lambda m: _cap_like("téléphone", m.group(1))),
-    rule("abbreviation", r"(?<![\w.])([Aa])pprox\.", lambda m: _cap_like("environ", m.group(1))),
-    rule("abbreviation", r"(?<![\w.])([Rr])esp\.", lambda m: _cap_like("respectivement", m.group(1))),
-    rule("abbreviation", r"(?<![\w.])(N\.B\.|NB)(?=\s*:)", "Nota bene"),
-    rule("abbreviation", r"(?m)^(P\.-S\.|PS)(?=\s*:|\s)", "Post-scriptum"),
-    rule("abbreviation", r"\bCie\b", "compagnie"),
-    rule("abbreviation", r"\bSté\b", "société"),
+         lambda m: _cap_like("c'est-à-dire", m.group(0)), gate='à-?d'),
+    rule("abbreviation", r"(?<![\w.])([Vv])s\.?(?=\s)", lambda m: _cap_like("contre", m.group(1)), gate='[Vv]s'),
+    rule("abbreviation", r"(?<![\w.])([Tt])él\.", lambda m: _cap_like("téléphone", m.group(1)), gate='él\\.'),
+    rule("abbreviation", r"(?<![\w.])([Aa])pprox\.", lambda m: _cap_like("environ", m.group(1)), gate='pprox\\.'),
+    rule("abbreviation", r"(?<![\w.])([Rr])esp\.", lambda m: _cap_like("respectivement", m.group(1)), gate='esp\\.'),
+    rule("abbreviation", r"(?<![\w.])(N\.B\.|NB)(?=\s*:)", "Nota bene", gate='N\\.?B'),
+    rule("abbreviation", r"(?m)^(P\.-S\.|PS)(?=\s*:|\s)", "Post-scriptum", gate='P\\.?-?S'),
+    rule("abbreviation", r"\bCie\b", "compagnie", gate='Cie'),
+    rule("abbreviation", r"\bSté\b", "société", gate='Sté'),
     rule("abbreviation", r"(?<![\w.])[nN][°o]\s?(?=\d)|(?<![\w&#])#(?=\d)", "numéro "),
-    rule("abbreviation", r"(?<![\w.])[nN]°(?=\s)", "numéro"),
+    rule("abbreviation", r"(?<![\w.])[nN]°(?=\s)", "numéro", gate='°'),
     rule("abbreviation", r"(?<![\w.])pp\.\s?(?=\d)", "pages "),
     rule("abbreviation", r"(?<![\w.])p\.\s?(?=\d)", "page "),
     rule("abbreviation", r"(?<![\w.])vol\.\s?(?=\d)", "volume "),
@@ -153,7 +162,7 @@ ABBREVIATIONS = [
     rule("abbreviation", r"(?<![\w.])fig\.\s?(?=\d)", "figure "),
     rule("abbreviation", r"\bJ\s?-\s?(?=\d)", "J moins "),
     rule("abbreviation", r"\bJ\s?\+\s?(?=\d)", "J plus "),
-    rule("abbreviation", rf"(?<![\w.])(?:[{UPPER}]\.){{2,}}(?![\w])", _dotted_acronym),
+    rule("abbreviation", rf"(?<![\w.])(?:[{UPPER}]\.){{2,}}(?![\w])", _dotted_acronym, gate='[A-Z]\\.[A-Z]\\.'),
     rule("abbreviation", r"(?<![\w.])v(?=\d)", "version "),
 ]
 
@@ -243,8 +252,8 @@ DATES = [
     rule("fraction", r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)( (?=[^\W\d_]))?", _fraction),
     rule("date", r"(?<![\w,.])(\d{1,2})\s(" + "|".join(_MONTH_ABBR) + r")\.?(?![\w])",
          lambda m: f"{m.group(1)} {_MONTH_ABBR[m.group(2)]}"),
-    rule("date", rf"(?<![\w,.])1(?:er)?\s({MONTHS_RE})\b", r"premier \1"),
-    rule("date", r"\b([Aa]nnées)\s((?:19)?[1-9]0|20[0-9]0)(?![\d])", _decade),
+    rule("date", rf"(?<![\w,.])1(?:er)?\s({MONTHS_RE})\b", r"premier \1", gate='1(?:er)? '),
+    rule("date", r"\b([Aa]nnées)\s((?:19)?[1-9]0|20[0-9]0)(?![\d])", _decade, gate='nnées \\d'),
     rule("time", r"(?<![\w,.:])(\d{1,2})\s?[hH]\s?(\d{2})(?![\d])", _time),
     rule("time", r"(?<![\w,.:])(\d{1,3})\s?h(?![\w])()", _time),
     rule("time", r"(?<![\w,.:])(\d{1,2}):(\d{2})(?![\d:])", _clock),
@@ -278,8 +287,11 @@ def _ordinal(m: re.Match) -> str:
 
 
 def _roman_ordinal(m: re.Match) -> str:
-    n = nf.roman_to_int(m.group(1))
-    if n is None:
+    if m.start() and re.match(r"[\w-]", m.string[m.start() - 1]):
+        return m.group(0)
+    numeral = m.group(1)
+    n = nf.roman_to_int(numeral)
+    if n is None or (len(numeral) == 1 and numeral not in "IVX"):  # Ce, De, Le, Me are words
         return m.group(0)
     suffix = m.group(2).lower()
     feminine = suffix in ("re", "ère")
@@ -288,27 +300,36 @@ def _roman_ordinal(m: re.Match) -> str:
     return nf.ordinal(n, feminine=feminine, plural=bool(m.group(3)))
 
 
-def _regnal(m: re.Match) -> str:
-    name, numeral, suffix = m.group(1), m.group(2), m.group(3) or ""
+_BEFORE_REGNAL = re.compile(rf"(?:^|[^\w-])({REGNAL})\s+$")
+_BEFORE_CONTEXT = re.compile(rf"(?:^|[^\w-])({ROMAN_CONTEXT})\s+$")
+
+
+def _roman(m: re.Match) -> str:
+    """Louis XIV → Louis quatorze, François Ier → François premier, Épisode IV → Épisode quatre;
+    only after a monarch's or pope's name or a word like 'tome' (never MIX, CV, DC, VIVID alone)."""
+    numeral, suffix = m.group(1), (m.group(2) or "").lower()
+    if m.start() and not m.string[m.start() - 1].isspace():
+        return m.group(0)
+    if len(numeral) == 1 and numeral not in "IVX":
+        return m.group(0)
     n = nf.roman_to_int(numeral)
     if n is None:
         return m.group(0)
-    if n == 1:
-        return f"{name} {'première' if suffix.lower() in ('re', 'ère') else 'premier'}"
-    return f"{name} {nf.cardinal(n)}"
-
-
-def _roman_context(m: re.Match) -> str:
-    n = nf.roman_to_int(m.group(2))
-    return f"{m.group(1)} {nf.cardinal(n)}" if n else m.group(0)
+    before = m.string[max(0, m.start() - 40):m.start()]
+    if _BEFORE_REGNAL.search(before):
+        if n == 1:
+            return "première" if suffix in ("re", "ère") else "premier"
+        return m.group(0) if suffix else nf.cardinal(n)
+    if not suffix and _BEFORE_CONTEXT.search(before):
+        return nf.cardinal(n)
+    return m.group(0)
 
 
 ORDINALS = [
     rule("ordinal", r"(?<![\w,.])(\d+)(er|ère|re|nde|nd|ème|ième|eme|e|è)(s?)(?![\w])", _ordinal),
-    rule("roman ordinal", rf"(?<![\w-])({ROMAN}(?<=[IVXLCDM]{{2}})|I|V|X)(er|ère|re|ème|e|è)(s?)(?![\w])",
-         _roman_ordinal),
-    rule("roman", rf"\b({REGNAL})\s+({ROMAN}(?<=[IVXLCDM]{{2}})|I|V|X)(er|re|ère)?(?![\w'])", _regnal),
-    rule("roman", rf"\b({ROMAN_CONTEXT})\s+({ROMAN}(?<=[IVXLCDM]))(?![\w'])", _roman_context),
+    rule("roman ordinal", r"([IVXLCDM]+)(er|ère|re|ème|e|è)(s?)(?![\w])", _roman_ordinal,
+         gate=r"[IVXLCDM](?:e|er|re|ère|ème|è)s?\b"),
+    rule("roman", r"([IVXLCDM]+)(er|re|ère)?(?![\w'])", _roman),
 ]
 
 
@@ -319,11 +340,11 @@ RANGES = [
 ]
 
 SIGNS = [
-    rule("sign", r"\(\s?-\s(?=[^\W\d_])", "(moins "),
-    rule("sign", r"\(\s?\+\s(?=[^\W\d_])", "(plus "),
+    rule("sign", r"\(\s?-\s(?=[^\W\d_])", "(moins ", gate='\\(\\s?-'),
+    rule("sign", r"\(\s?\+\s(?=[^\W\d_])", "(plus ", gate='\\(\\s?\\+'),
     rule("sign", r"(?<![\w,.)\]])[-](?=\d)", "moins "),
     rule("sign", r"(?<![\w,.)\]+])\+\s?(?=\d)", "plus "),
-    rule("sign", r"±\s?", "plus ou moins "),
+    rule("sign", r"±\s?", "plus ou moins ", gate='±'),
     rule("sign", r"(?<![\w])[~≈]\s?(?=\d)", "environ "),
     rule("sign", r">=\s?(?=\d)|≥\s?(?=\d)", "au moins "),
     rule("sign", r"<=\s?(?=\d)|≤\s?(?=\d)", "au plus "),
@@ -332,7 +353,7 @@ SIGNS = [
     rule("sign", r"(?<![\w>])>\s?(?=\d)", "plus de "),
     rule("sign", r"(?<![\w<])<\s?(?=\d)", "moins de "),
     rule("sign", r"(?<=\d)\s?=\s?(?=[\d-]|moins )", " égale "),
-    rule("sign", r"\s?=\s?", " soit "),
+    rule("sign", r"\s?=\s?", " soit ", gate='='),
 ]
 
 
@@ -525,16 +546,16 @@ def _resolution(m: re.Match) -> str:
 
 
 UNIT_RULES = [
-    rule("resolution", r"(?<![\w,.])([2-8]|16)\s?K(?![\w])", _resolution),
+    rule("resolution", r"(?<![\w,.])([2-8]|16)\s?K(?![\w])", _resolution, gate='\\d ?K'),
     rule("unit", rf"{B}({DEC})\s?({UNITS_RE})(?![\w/²'])", _unit),
     rule("scale", rf"{B}({DEC})\s?({NUM_SCALE})(?![\w'])", _scale),
     rule("unit", r"(?<![\w/])(" + "|".join(re.escape(u) for u in sorted(BARE_UNITS, key=len, reverse=True))
-         + r")(?![\w/])", lambda m: BARE_UNITS[m.group(1)]),
+         + r")(?![\w/])", lambda m: BARE_UNITS[m.group(1)], gate='[kMGT]W|Hz|/[sh]'),
     rule("dimensions", rf"{B}(\d+)\s?[x×]\s?(\d+)(?![\w])", r"\1 par \2"),
     rule("multiplier", rf"{B}({DEC})\s?[x×](?![\w])", r"\1 fois"),
     rule("multiplier", r"(?<![\w])[x×]\s?(?=\d)", "fois "),
-    rule("exponent", r"\^2\b", " au carré"),
-    rule("exponent", r"\^3\b", " au cube"),
+    rule("exponent", r"\^2\b", " au carré", gate='\\^'),
+    rule("exponent", r"\^3\b", " au cube", gate='\\^'),
     rule("exponent", r"\^(?=\d)", " puissance "),
 ]
 
@@ -542,7 +563,7 @@ UNIT_RULES = [
 # --- letters and digits glued together, versions, plain numbers --------------------------------
 
 GLUE = [
-    rule("compound", rf"(?<![\w-])([{UPPER}]{{2,}})-(?={L})", r"\1 "),
+    rule("compound", rf"(?<![\w-])([{UPPER}]{{2,}})-(?={L})", r"\1 ", gate='[A-ZÀ-Þ]{2}-'),
     rule("compound", rf"(?<![\w])(mi|Mi)-(?=\d)", r"\1-"),
     rule("compound", rf"(?<={L})(?<!\bmi)(?<!\bMi)-(?=\d)", " "),
     rule("compound", rf"(?<=\d)-(?={L})", " "),
@@ -572,38 +593,41 @@ NUMBERS = [
 # --- symbols ---------------------------------------------------------------------------------
 
 SYMBOLS = [
-    rule("symbol", r"(?<=\w)\+\+(?!\w)", " plus plus"),
-    rule("symbol", r"\s*&\s*", " et "),
-    rule("symbol", r"(?<=\w)\+(?=[\s,.!?;:)]|$)", " plus"),
-    rule("symbol", r"\s*\+\s*", " plus "),
-    rule("symbol", r"\s+>\s+", " plus que "),
-    rule("symbol", r"\s+<\s+", " moins que "),
-    rule("symbol", r"\bet/ou\b", "et ou"),
-    rule("symbol", rf"(?<={L})/(?={L})", " "),
-    rule("symbol", r"\s+/\s+", ", "),
-    rule("symbol", r"\s*%", " pour cent"),
-    rule("symbol", r"\s*‰", " pour mille"),
+    rule("symbol", r"(?<=\w)\+\+(?!\w)", " plus plus", gate='\\+'),
+    rule("symbol", r"\s*&\s*", " et ", gate='&'),
+    rule("symbol", r"(?<=\w)\+(?=[\s,.!?;:)]|$)", " plus", gate='\\+'),
+    rule("symbol", r"\s*\+\s*", " plus ", gate='\\+'),
+    rule("symbol", r"\s+>\s+", " plus que ", gate='>'),
+    rule("symbol", r"\s+<\s+", " moins que ", gate='<'),
+    rule("symbol", r"\bet/ou\b", "et ou", gate='/'),
+    rule("symbol", rf"(?<={L})/(?={L})", " ", gate='/'),
+    rule("symbol", r"\s+/\s+", ", ", gate='/'),
+    rule("symbol", r"\s*%", " pour cent", gate='%'),
+    rule("symbol", r"\s*‰", " pour mille", gate='‰'),
     rule("symbol", r"(?<!\w)€(?!\w)", "euros"),
     rule("symbol", r"(?<!\w)\$(?!\w)", "dollars"),
     rule("symbol", r"(?<!\w)£(?!\w)", "livres"),
     rule("symbol", r"[€$£¥]", " "),
-    rule("symbol", r"\s*°\s*", " degrés "),
+    rule("symbol", r"\s*°\s*", " degrés ", gate='°'),
     rule("symbol", r"§\s*", "paragraphe "),
-    rule("symbol", r"\s*[×✕]\s*", " fois "),
-    rule("symbol", r"\s*÷\s*", " divisé par "),
+    rule("symbol", r"\s*[×✕]\s*", " fois ", gate='[×✕]'),
+    rule("symbol", r"\s*÷\s*", " divisé par ", gate='÷'),
     rule("symbol", r"∞", "l'infini"),
-    rule("symbol", r"[~≈]\s*", "environ "),
-    rule("symbol", r"(?<![\w])@(?![\w])", "à"),
+    rule("symbol", r"[~≈]\s*", "environ ", gate='[~≈]'),
+    rule("symbol", r"(?<![\w])@(?![\w])", "à", gate='@'),
     rule("symbol", r"[#@]", " "),
-    rule("symbol", r"(?<![\w])/|/(?![\w])", " "),
+    rule("symbol", r"(?<![\w])/|/(?![\w])", " ", gate='/'),
     rule("symbol", r"/", " "),
 ]
 
 
+_TWO_CAPS = re.compile("[A-ZÀ-ÖØ-ÞŒ]{2}")
+
+
 def acronym_rules(reader: AcronymReader) -> list[Rule]:
     return [
-        rule("capitals", SHOUT.pattern, lambda m: lower_shout(m, reader)),
-        Rule("acronym", TOKEN, lambda m: reader.read_token(m.group(0))),
+        rule("capitals", SHOUT.pattern, lambda m: lower_shout(m, reader), gate='[A-ZÀ-Þ]{2}[ \\t]+[A-ZÀ-Þ]{2}'),
+        Rule("acronym", TOKEN, lambda m: reader.read_token(m.group(0)), gate=_TWO_CAPS),
     ]
 
 
@@ -612,5 +636,5 @@ def reader_for(letters: frozenset[str], words: frozenset[str]) -> AcronymReader:
 
 
 def rules_fr(reader: AcronymReader) -> list[Rule]:
-    return (ABBREVIATIONS + DATES + ORDINALS + RANGES + SIGNS + MONEY + PERCENTS + UNIT_RULES + GLUE
-            + NUMBERS + SYMBOLS + acronym_rules(reader))
+    return digit_gated(ABBREVIATIONS + DATES + ORDINALS + RANGES + SIGNS + MONEY + PERCENTS + UNIT_RULES
+                       + GLUE + NUMBERS + SYMBOLS + acronym_rules(reader))
