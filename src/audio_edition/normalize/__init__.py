@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from . import en, fr
-from .common import decoration_rules, nfkc, tidy_rules, unicode_rules, web_rules
+from .common import NEUTRAL, decoration_rules, nfkc, tidy_rules, unicode_rules, web_rules
 from .engine import Rewrite, Rule, Step, run
 from .lexicon import Lexicon, as_lexicon, default_lexicon, lexicon_from_data, lexicon_from_profile, load_lexicon
 from .speakability import (SpeakabilityIssue, UnspeakableError, check_speakable, script_issues,
@@ -44,7 +44,7 @@ def _lang(lang: str | None) -> str:
 def _pipeline(lang: str, show: Lexicon | None) -> tuple:
     base = default_lexicon(lang)
     lex = show.over(base) if show is not None else base
-    words = fr.WORDS if lang == "fr" else en.WORDS
+    words = {"fr": fr.WORDS, "en": en.WORDS}.get(lang, NEUTRAL)
     steps: list[Rule | Step] = []
     steps += unicode_rules(words)
     steps.append(Step("unicode", lambda text, record: nfkc(text)))

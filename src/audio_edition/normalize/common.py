@@ -30,10 +30,15 @@ class Words:
     tld_words: frozenset  # TLDs read as a word (com, org, net...); the others are spelled
 
 
+NEUTRAL = Words(dot="", at="", half="", quarter="", three_quarters="", a_half="", tld_words=frozenset())
+
+
 # --- before anything: characters NFKC would turn into something misleading -------------
 
 def _vulgar(words: Words):
     def repl(m: re.Match) -> str:
+        if not words.half:
+            return m.group(0)
         lead, sym = m.group(1), m.group(2)
         if sym == "½":
             return f"{lead} {words.half}" if lead else f" {words.a_half} "
@@ -138,6 +143,8 @@ def host_words(host: str, words: Words) -> str:
     if host.startswith("www."):
         host = host[4:]
     labels = [p for p in host.split(".") if p]
+    if not words.dot:  # a language without rules: the voice reads the bare site name itself
+        return ".".join(labels)
     if not labels:
         return ""
     tld = labels[-1]
@@ -151,6 +158,8 @@ def web_rules(words: Words) -> list[Rule]:
         return host_words(m.group("host"), words)
 
     def email(m: re.Match) -> str:
+        if not words.dot:
+            return m.group(0)
         local = m.group("local").replace(".", f" {words.dot} ").replace("_", " ").replace("-", " ")
         local = local.replace("+", " plus ")
         return f"{local} {words.at} {host_words(m.group('host'), words)}"
