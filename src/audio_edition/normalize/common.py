@@ -55,7 +55,10 @@ _PRE_MAP = str.maketrans({
     "\u2212": "-",  # minus sign
     "\u2010": "-", "\u2011": "-",  # hyphens
     "\u00ad": None,  # soft hyphen
-    "\u200b": None, "\u2060": None, "\ufeff": None,  # zero-width
+    "\u200b": None, "\u2060": None, "\ufeff": None, "\u200c": None, "\u034f": None,  # zero-width
+    "\u200e": None, "\u200f": None, "\u180e": None, "\u2061": None, "\u2062": None, "\u2063": None,
+    "\u2064": None, "\u202a": None, "\u202b": None, "\u202c": None, "\u202d": None, "\u202e": None,
+    "\u2066": None, "\u2067": None, "\u2068": None, "\u2069": None,  # invisible marks (e-mail padding)
     "⁄": "/",
 })
 

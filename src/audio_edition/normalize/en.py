@@ -167,6 +167,7 @@ RANGES = [
 ]
 
 SIGNS = [
+    rule("sign", rf"{B}({INT})\+(?![\w+])", r"more than \1"),  # 10,000+ users
     rule("sign", r"(?<![\w,.)\]])-(?=\d)", "minus "),
     rule("sign", r"(?<![\w,.)\]+])\+\s?(?=\d)", "plus "),
     rule("sign", r"(?<![\w])[~≈]\s?(?=\d)", "about "),

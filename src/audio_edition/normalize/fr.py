@@ -340,6 +340,7 @@ RANGES = [
 ]
 
 SIGNS = [
+    rule("sign", rf"{B}({INT})\+(?![\w+])", r"plus de \1"),  # 10 000+ utilisateurs
     rule("sign", r"\(\s?-\s(?=[^\W\d_])", "(moins ", gate='\\(\\s?-'),
     rule("sign", r"\(\s?\+\s(?=[^\W\d_])", "(plus ", gate='\\(\\s?\\+'),
     rule("sign", r"(?<![\w,.)\]])[-](?=\d)", "moins "),

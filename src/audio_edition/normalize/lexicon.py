@@ -251,8 +251,13 @@ def as_lexicon(value: Any) -> Lexicon | None:
     if isinstance(value, (str, Path)):
         return _cached_file(str(value), Path(value).stat().st_mtime_ns if Path(value).exists() else 0)
     if isinstance(value, Mapping):
-        return lexicon_from_data({"words": dict(value)}, "<dict lexicon>")
+        return _cached_dict(tuple(sorted(value.items())))
     raise TypeError(f"lexicon must be a Lexicon, a path or a dict, not {type(value).__name__}")
+
+
+@lru_cache(maxsize=16)
+def _cached_dict(items: tuple) -> Lexicon:
+    return lexicon_from_data({"words": dict(items)}, "<dict lexicon>")
 
 
 @lru_cache(maxsize=16)
