@@ -39,7 +39,9 @@ CODAS = {
 COMMON_WORDS_FR = frozenset("""
 LE LA LES UN UNE DES DU DE ET OU EN AU AUX CE CES SON SA SES IL ILS ELLE ON NE PAS PLUS
 NOS VOS MON TON MA TA QUI QUE QUOI EST SUR PAR POUR AVEC SANS DANS MAIS DONC CAR NI OUI NON
-TOP NEW HOT BIG WOW FIN VOI ICI TOUT TOI MOI LUI EUX ELLES SONT ONT VA VAS FAIT
+TOP NEW HOT BIG WOW FIN VOI ICI TOUT TOI MOI LUI EUX ELLES SONT ONT VA VAS FAIT MIS DIT VU ÇA
+LEUR MES TES JE TU SE SI OÙ MOT VIE BON MAL VRAI NUL FLOP ANS AN DEUX UNS TRÈS BIEN LÀ DÉJÀ PEU
+OUT HIT ART FOU FOUS BUT VIA ROI LOI DON SOS
 THE AND FOR YOU ARE WAS NOT BUT ALL OUR OUT NOW HOW WHY WHO ITS
 """.split())
 
@@ -136,19 +138,31 @@ TOKEN = re.compile(rf"(?<![^\W\d_])[^\W\d_]*[{_CAPS}]{{2}}[^\W\d_]*")
 
 
 SHOUT = re.compile(
-    rf"(?<![\w'])(?:[{_CAPS}][{_CAPS}'’-]*[{_CAPS}](?:[ \t]+|(?=[\s,:;!?.]|$))){{3,}}"
+    rf"(?<![\w'])(?:[{_CAPS}][{_CAPS}'’-]*(?:[ \t]+|(?=[\s,:;!?.]|$))){{3,}}"
 )
+_ELISION = re.compile(rf"^((?:QU|[{_CAPS}])['’])(.+)$")
 
 
 def lower_shout(m: re.Match, reader: AcronymReader) -> str:
-    """Lower a run of capital words when it reads as a sentence (it holds a common word)."""
-    if not any(w in reader.common for w in re.findall(rf"[{_CAPS}]+", m.group(0))):
+    """Lower a run of capital words when it reads as a sentence (it holds a common word),
+    keeping the acronyms in it: 'L'IA N'EST PAS LE PROBLÈME' → "l'IA n'est pas le problème"."""
+    words = m.group(0).split()
+    bare = [re.sub(r"^(?:QU|[A-Z])['’]", "", w) for w in words]
+    if sum(len(w) >= 2 for w in bare) < 3 or not any(w in reader.common for w in bare):
         return m.group(0)
 
-    def word(w: re.Match) -> str:
-        s = w.group(0)
-        if s in reader.letters or s in reader.words:
-            return s
-        return s.lower()
+    def lower_word(w: str) -> str:
+        if len(w) < 2 or w in reader.words or w in reader.letters:
+            return w
+        if len(w) <= 4 and w not in reader.common and " " in reader.read_caps(w):
+            return w  # GPT, SNCF, AWS: an acronym inside the shout stays one
+        return w.lower()
 
-    return re.sub(rf"[{_CAPS}]+", word, m.group(0))
+    def token(t: re.Match) -> str:
+        w = t.group(0)
+        e = _ELISION.match(w)
+        if e:
+            return e.group(1).lower() + lower_word(e.group(2))
+        return lower_word(w)
+
+    return re.sub(rf"[{_CAPS}][{_CAPS}'’-]*", token, m.group(0))
