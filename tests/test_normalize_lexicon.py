@@ -15,7 +15,7 @@ def write(tmp_path, text, name="lexicon.toml"):
 
 
 def test_default_french_lexicon_reads_tech_names_as_a_french_presenter():
-    assert normalize("ChatGPT, Copilot et Nvidia") == "Tchat G P T, Copilote et Ènvidia"
+    assert normalize("ChatGPT, Copilot et Nvidia") == "Tchatte G P T, Copilote et Ènvidia"
     assert "ONU" in default_lexicon("fr").as_words
 
 

@@ -177,7 +177,7 @@ def test_units(written, spoken):
 
 @pytest.mark.parametrize("written, spoken", [
     ("M. Dupont", "Monsieur Dupont"), ("Mme Martin", "Madame Martin"), ("Dr Durand", "Docteur Durand"),
-    ("des fruits, etc.", "des fruits, et cetera."), ("cf. annexe", "voir annexe"),
+    ("des fruits, etc.", "des fruits, ètcétéra."), ("cf. annexe", "voir annexe"),
     ("p. ex. un tableur", "par exemple un tableur"), ("env. 30 minutes", "environ trente minutes"),
 ])
 def test_abbreviations(written, spoken):

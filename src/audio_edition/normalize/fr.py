@@ -91,10 +91,10 @@ def _de(word: str) -> str:
 def _etc(m: re.Match) -> str:
     dots = m.group(1) or ""
     if dots == "...":
-        return "et cetera..."
+        return "ètcétéra..."
     if dots == "." and re.match(r"\s*(?:$|\n|[A-ZÀ-Þ«\"“])", m.string[m.end():m.end() + 3]):
-        return "et cetera."
-    return "et cetera"
+        return "ètcétéra."
+    return "ètcétéra"
 
 
 def _end(spoken: str):

@@ -4,7 +4,7 @@ A lexicon is TOML (a file of its own, or a ``[lexicon]`` table in the show's voi
 profile, which may also name a file with ``lexicon.file = "lexicon.toml"``)::
 
     [words]                         # whole words → what the voice says
-    ChatGPT = "Tchat G P T"         # a key holding a capital matches that exact case
+    ChatGPT = "Tchatte G P T"         # a key holding a capital matches that exact case
     nvidia = "Ènvidia"              # an all-lowercase key matches any case (NVIDIA, Nvidia)
 
     [patterns]                      # Python regular expressions → replacement, in order
