@@ -13,6 +13,23 @@ applied before the general rules. ``explain`` lists each rewrite with its rule;
 
 Normalizing twice changes nothing, and no digit survives in French or English output.
 For other languages only the language-neutral rules run (emoji, URLs, quotes, spaces).
+
+Readings chosen where the obvious one is not what a presenter says (tests/data holds them all):
+
+- letters are spelled with spaces, "G P T", "A W S" (edge and espeak both say a lone capital's
+  name); pronounceable capitals are written as a word, "Nasa", "Gempix"; "MAI" is spelled
+  (Microsoft AI), 3-letter capitals are spelled unless the lexicon says otherwise;
+- numbers use the traditional spelling num2words gives ("vingt et un"); decimals read their
+  fraction as a number ("deux virgule quatre-vingt-dix-neuf"); "1,5 million" stays
+  "un virgule cinq million"; versions use "point" ("Gemini deux point cinq");
+- money reads the cents after the unit ("un euro cinquante"), with "et N centimes" under ten
+  ("cent cinq euros et trois centimes"); "=" is "soit" between words, "égale" between numbers;
+- "4K" is "quatre K"; "100K" and "k" are "mille"; "70B" is "soixante-dix B";
+- ranges use "à" ("vingt-deux à vingt-cinq ans", "deux mille vingt-quatre à deux mille vingt-cinq");
+  "les années 1990" is "les années quatre-vingt-dix";
+- "S&P" is "S and P", "&" elsewhere "et"; ">" between words "plus que", before a number
+  "plus de"; "etc." is "ètcétéra" (espeak reads "et cetera" as "é..."); "cf." is "voir";
+- URLs are read as their site ("lemonde point F R"), handles and hashtags without @ or #.
 """
 
 from __future__ import annotations

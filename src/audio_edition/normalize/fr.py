@@ -565,7 +565,7 @@ UNIT_RULES = [
 
 GLUE = [
     rule("compound", rf"(?<![\w-])([{UPPER}]{{2,}})-(?={L})", r"\1 ", gate='[A-ZÀ-Þ]{2}-'),
-    rule("compound", rf"(?<![\w])(mi|Mi)-(?=\d)", r"\1-"),
+    rule("compound", r"(?<![\w])(mi|Mi)-(?=\d)", r"\1-"),
     rule("compound", rf"(?<={L})(?<!\bmi)(?<!\bMi)-(?=\d)", " "),
     rule("compound", rf"(?<=\d)-(?={L})", " "),
     rule("compound", rf"(?<={L})(?=\d)|(?<=\d)(?={L})", " "),
