@@ -1,0 +1,217 @@
+"""Rules every language shares: Unicode clean-up, emoji and decorative symbols, URLs,
+e-mail addresses, @handles and #hashtags, and the final punctuation and spacing tidy-up.
+
+Only the spoken words differ per language ("point"/"dot", "arobase"/"at"); they come in
+a small ``Words`` record.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .engine import Rule, rule
+
+# letters only (any script), as regex classes
+L = r"[^\W\d_]"
+NOT_L = r"[\W\d_]"
+UPPER = "A-ZÀ-ÖØ-ÞŒ"
+
+
+@dataclass(frozen=True)
+class Words:
+    dot: str  # "point"
+    at: str  # "arobase"
+    half: str  # "et demi"
+    quarter: str  # "un quart"
+    three_quarters: str  # "trois quarts"
+    a_half: str  # "un demi"
+    tld_words: frozenset  # TLDs read as a word (com, org, net...); the others are spelled
+
+
+NEUTRAL = Words(dot="", at="", half="", quarter="", three_quarters="", a_half="", tld_words=frozenset())
+
+
+# --- before anything: characters NFKC would turn into something misleading -------------
+
+def _vulgar(words: Words):
+    def repl(m: re.Match) -> str:
+        if not words.half:
+            return m.group(0)
+        lead, sym = m.group(1), m.group(2)
+        if sym == "½":
+            return f"{lead} {words.half}" if lead else f" {words.a_half} "
+        if sym == "¼":
+            return f"{lead} {words.half.split()[0]} {words.quarter}" if lead else f" {words.quarter} "
+        return f"{lead} {words.half.split()[0]} {words.three_quarters}" if lead else f" {words.three_quarters} "
+    return repl
+
+
+_PRE_MAP = str.maketrans({
+    "©": None, "®": None, "™": None,
+    "’": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'",
+    "№": "n°",
+    "\u2212": "-",  # minus sign
+    "\u2010": "-", "\u2011": "-",  # hyphens
+    "\u00ad": None,  # soft hyphen
+    "\u200b": None, "\u2060": None, "\ufeff": None, "\u200c": None, "\u034f": None,  # zero-width
+    "\u200e": None, "\u200f": None, "\u180e": None, "\u2061": None, "\u2062": None, "\u2063": None,
+    "\u2064": None, "\u202a": None, "\u202b": None, "\u202c": None, "\u202d": None, "\u202e": None,
+    "\u2066": None, "\u2067": None, "\u2068": None, "\u2069": None,  # invisible marks (e-mail padding)
+    "⁄": "/",
+})
+
+
+def unicode_rules(words: Words) -> list[Rule]:
+    return [
+        rule("fraction", r"(\d?)\s?([½¼¾])", _vulgar(words), gate='[½¼¾]'),
+        rule("exponent", r"(?<=\d)²", "^2", gate='²'),
+        rule("exponent", r"(?<=\d)³", "^3", gate='³'),
+        rule("ordinal", r"(?<=[nN])º", "°", quiet=True, gate='º'),
+    ]
+
+
+def nfkc(text: str) -> str:
+    """NFKC (no-break and narrow spaces → space, ᵉʳ → er, ﬁ → fi, … → ...) + apostrophes."""
+    if text.isascii():
+        return text
+    text = text.translate(_PRE_MAP)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_PRE_MAP)
+
+
+# --- emoji and decoration --------------------------------------------------------------
+
+EMOJI_CLASS = (
+    "\U0001F000-\U0001FAFF"  # pictographs, emoticons, transport, flags, symbols
+    "\u2600-\u27BF"  # misc symbols, dingbats (✓ ✔ ✨ ❤ ➡)
+    "\u2B00-\u2BFF"  # arrows and stars (⭐ ⬆)
+    "\u2300-\u23FF"  # technical (⌚ ⏰ ⏩)
+    "\u25A0-\u25FF"  # geometric shapes (▶ ■ ●)
+    "\uFE0E\uFE0F\u200D\u20E3"  # variation selectors, joiner, keycap
+    "\U000E0020-\U000E007F"  # tag characters (flags of regions)
+    "\u3030\u303D\u3297\u3299"
+    "\u2022\u2023\u2043\u2219\u00B7\u25E6"  # bullets
+    "\u00A9\u00AE\u2122"  # © ® ™
+)
+
+ARROWS = "\u2190-\u21FF\u27F5-\u27FF"
+
+
+def decoration_rules() -> list[Rule]:
+    return [
+        # 1️⃣, #️⃣: the keycap carries its digit, which must go with it
+        rule("emoji", r"[0-9#*]\ufe0f?\u20e3", " ", gate='⃣'),
+        # inclusive writing: chercheur·euse·s → chercheurs (before the bullet rule eats the dot)
+        rule("inclusive", rf"({L}+)·({L}{{1,6}})(?:·(s))?(?!{L})", _inclusive, gate='·'),
+        rule("emoji", f"[{EMOJI_CLASS}]+", " "),
+        # bullets and arrows used as bullets at the start of a line
+        rule("bullet", rf"(?m)^[ \t]*(?:[-*>+–—]|[{ARROWS}]|=>|->)+[ \t]+", ""),
+        rule("arrow", rf"\s*(?:[{ARROWS}]|=>|-+>)\s*", ", ", gate='[←-⇿⟵-⟿>]'),
+        # horizontal rules and decorative lines
+        rule("decoration", r"(?m)^[ \t]*([-_=*~#.·•])\1{2,}[ \t]*$", "", gate='([-_=*~#.·•])\\1\\1'),
+    ]
+
+
+_INCLUSIVE_SUFFIXES = {"e", "es", "euse", "euses", "rice", "rices", "trice", "trices", "ice", "ices",
+                       "ère", "ères", "ne", "nes", "te", "tes", "le", "les", "ve", "ves", "se", "ses",
+                       "fe", "fes", "x", "s"}
+
+
+def _inclusive(m: re.Match) -> str:
+    """Inclusive writing is read in its short (masculine) form: 'expert·es' → 'experts'."""
+    base, suffix, plural = m.group(1), m.group(2), m.group(3)
+    if suffix.lower() not in _INCLUSIVE_SUFFIXES:
+        return f"{base} {suffix}" + (f" {plural}" if plural else "")
+    if plural or suffix.endswith("s"):
+        return base if base.endswith(("s", "x")) else base + "s"
+    return base
+
+
+# --- URLs, e-mail, handles, hashtags ---------------------------------------------------
+
+TLDS = ("com|fr|org|net|io|ai|co|eu|dev|app|gg|tv|me|ly|be|ch|ca|info|xyz|tech|news|uk|de|gov|edu|"
+        "us|es|it|nl|so|to|sh|cc|am|fm|biz|art|blog|shop|store|cloud|site|online|page|quebec|lu|re")
+
+
+def _spell(s: str) -> str:
+    return " ".join(s.upper())
+
+
+def host_words(host: str, words: Words) -> str:
+    host = host.lower()
+    if host.startswith("www."):
+        host = host[4:]
+    labels = [p for p in host.split(".") if p]
+    if not words.dot:  # a language without rules: the voice reads the bare site name itself
+        return ".".join(labels)
+    if not labels:
+        return ""
+    tld = labels[-1]
+    spoken = [lab.replace("-", " ").replace("_", " ") for lab in labels[:-1]]
+    spoken.append(tld if tld in words.tld_words else _spell(tld))
+    return f" {words.dot} ".join(spoken)
+
+
+def web_rules(words: Words) -> list[Rule]:
+    def url(m: re.Match) -> str:
+        return host_words(m.group("host"), words)
+
+    def email(m: re.Match) -> str:
+        if not words.dot:
+            return m.group(0)
+        local = m.group("local").replace(".", f" {words.dot} ").replace("_", " ").replace("-", " ")
+        local = local.replace("+", " plus ")
+        return f"{local} {words.at} {host_words(m.group('host'), words)}"
+
+    def handle(m: re.Match) -> str:
+        return m.group(1).replace("_", " ")
+
+    def hashtag(m: re.Match) -> str:
+        tag = m.group(1).replace("_", " ")
+        return re.sub(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ][a-zà-ÿ])", " ", tag)
+
+    host = r"(?P<host>(?:[\w-]+\.)+[a-zA-Z]{2,12})"
+    trail = r"(?<![.,;:!?)\]'\"»])"
+    return [
+        rule("e-mail", rf"(?<![\w.+-])(?P<local>[\w.+-]+)@{host}(?![\w@])", email, gate='@'),
+        rule("url", rf"(?i)\b(?:https?://|ftp://|www\.)(?:[^\s/@]+@)?{host}(?::\d+)?(?:[/?#][^\s<>\"«»]*)?{trail}",
+             url, gate='(?i)https?:|ftp:|www\\.'),
+        rule("url", rf"(?i)(?<![\w@./-])(?P<host>(?:[a-z0-9][a-z0-9-]*\.)+(?:{TLDS}))(?![\w-])"
+                    rf"(?:/[^\s<>\"«»]*{trail})?", url, gate='[a-zA-Z0-9]\\.[a-zA-Z]'),
+        rule("handle", r"(?<![\w@.])@(\w{2,30})\b", handle, gate='@'),
+        rule("hashtag", rf"(?<![\w#&])#({L}\w*)", hashtag, gate='#'),
+    ]
+
+
+# --- the final tidy-up -----------------------------------------------------------------
+
+def tidy_rules() -> list[Rule]:
+    return [
+        # quotes and guillemets: the voice needs none of them
+        rule("quotes", r"[«»‹›“”„‟\"]|(?<!\w)'|'(?!\w)|‘|‚", " "),
+        # brackets and leftover markup characters
+        rule("symbols", r"\s*\|\s*", ", ", gate='\\|'),
+        rule("symbols", r"[\[\]{}<>\\^*_`]", " "),
+        # a dash between spaces (or at a line end) is a pause
+        rule("dash", r"(?m)[ \t]+[-–—]+[ \t]*$", "", gate='[-–—][ \\t]*$|[-–—][ \\t]*\\n'),
+        rule("dash", r"(?m)[ \t]+[-–—]+(?=[ \t])|(?<=\w)[–—]+(?=\w)|^[ \t]*[–—]+", ", ", gate=' [-–—]|[–—]'),
+        rule("dash", r"[–—]", " ", quiet=True, gate='[–—]'),
+        rule("spaces", r"[ \t\f\v\r]+", " ", quiet=True),
+        rule("spaces", r"(?m)^ +| +$", "", quiet=True),
+        rule("spaces", r"\n{2,}", "\n", quiet=True),
+        # punctuation left hanging by removals: ', ,' '( ,' ', .' ': ,'
+        rule("punctuation", r"\(\s*[,;]\s*", "(", quiet=True, gate='\\('),
+        rule("punctuation", r"\(\s*\)", " ", quiet=True, gate='\\('),
+        rule("punctuation", r"\s*,(?:\s*,)+", ",", quiet=True, gate=',\\s*,'),
+        rule("punctuation", r"\s*,\s*(?=[.!?;:)])", "", quiet=True, gate=',\\s*[.!?;:)]'),
+        rule("punctuation", r"(?<=[:;(])\s*,", "", quiet=True, gate='[:;(]\\s*,'),
+        rule("punctuation", r"(?m)^[ ,;]+", "", quiet=True, gate='(?m)^[ ,;]'),
+        rule("punctuation", r" +(?=[,.](?!\.))", "", quiet=True, gate=' [,.]'),
+        rule("spaces", r" {2,}", " ", quiet=True),
+        rule("spaces", r"(?m)^ +| +$", "", quiet=True),
+        rule("spaces", r"\n{2,}", "\n", quiet=True),
+    ]
