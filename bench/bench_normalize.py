@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 from audio_edition.normalize import normalize  # noqa: E402
 
-DEFAULT = HERE.parent.parent / "shared" / "seed" / "000_fb75e6390470ca7e.txt"
+DEFAULT = HERE.parent / "tests" / "fixtures" / "seed" / "mammam-ia-2025-11-12.txt"
 
 
 def timed(fn, repeat: int) -> float:

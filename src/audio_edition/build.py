@@ -30,6 +30,7 @@ from .errors import AudioError, OutputError, UsageError
 from .feed import episode_url, write_feed
 from .fsutil import atomic_path, atomic_write_text, check_writable_dir, episode_slug
 from .models import Issue, Script
+from .normalize import check_speakable
 from .parse import parse_issue
 from .script import build_script
 from .tags import Chapter, write_tags
@@ -117,7 +118,8 @@ def load_scripts(source_args: list[str], config: ShowConfig, engine_name: str | 
             continue  # the date was only known once parsed
         profile = resolve_profile(voices_file, config, doc.language or config.show.language)
         engine = engine_name or profile.engine
-        script = build_script(doc, config, voice_for=profile.voice_for(engine), source=issue.source)
+        script = build_script(doc, config, voice_for=profile.voice_for(engine), lexicon=profile.lexicon,
+                              source=issue.source)
         out.append(Prepared(issue=issue, script=script, profile=profile, engine=engine))
     return out
 
@@ -130,6 +132,9 @@ def build(source_args: list[str], options: BuildOptions, reporter: Reporter | No
             raise UsageError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
     prepared = load_scripts(source_args, options.config, options.engine, options.voices_file,
                             latest=options.latest, since=options.since)
+    if options.strict:
+        for item in prepared:
+            check_speakable(item.script.segments, item.script.language)
     out_dir = check_writable_dir(options.out_dir)
     base_url = options.base_url or options.config.feed.base_url or default_base_url(out_dir)
     results = []

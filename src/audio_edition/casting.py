@@ -16,6 +16,9 @@ language, its default engine, and for each role the voice, rate and pitch per en
     edge = { voice = "fr-FR-HenriNeural" }
     espeak = { voice = "fr+m3", rate = -5 }
 
+    [lexicon.words]                   # the show's pronunciations (or: [lexicon] file = "lexicon.toml")
+    "MAMMAM" = "Mamame"
+
 Roles are ``host`` (required), ``stories``, ``sections``, ``outro`` and ``sponsor``; a role
 left out is read by the host. Segment roles map onto them: intro and transition → host,
 story → stories, section → sections, outro → outro, sponsor → sponsor.
@@ -27,7 +30,7 @@ Which profile: ``build --voices FILE``, else ``[voices] profile`` in the show's
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
@@ -36,6 +39,7 @@ from .engines import ENGINES
 from .engines.edge import is_edge_voice
 from .errors import ConfigError
 from .models import Segment
+from .normalize import lexicon_from_profile
 
 CAST_ROLES = ("host", "stories", "sections", "outro", "sponsor")
 SEGMENT_ROLE = {"intro": "host", "transition": "host", "story": "stories", "section": "sections",
@@ -59,6 +63,7 @@ class VoiceProfile:
     engine: str
     roles: Mapping[str, Mapping[str, VoiceChoice]] = field(default_factory=dict)
     source: str = ""  # the file, or "built-in fr"
+    lexicon: Any = None  # the show's pronunciation lexicon ([lexicon] table or lexicon.file), if any
 
     def cast_role(self, role: str) -> str:
         """The profile role that reads a segment role (or a profile role itself)."""
@@ -122,9 +127,9 @@ def _choice(data: Any, source: str, key: str, engine: str) -> VoiceChoice:
 
 def parse_profile(data: dict, source: str) -> VoiceProfile:
     """Validate a profile's TOML data; errors name the source and the key."""
-    unknown = set(data) - {"profile", "roles"}
+    unknown = set(data) - {"profile", "roles", "lexicon"}
     if unknown:
-        raise ConfigError(f"{source}: unknown table [{sorted(unknown)[0]}] (known: profile, roles)")
+        raise ConfigError(f"{source}: unknown table [{sorted(unknown)[0]}] (known: lexicon, profile, roles)")
     head = data.get("profile", {})
     if not isinstance(head, dict):
         raise ConfigError(f"{source}: [profile] must be a table")
@@ -172,7 +177,9 @@ def load_profile(path: str | Path) -> VoiceProfile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    return parse_profile(data, str(path))
+    profile = parse_profile(data, str(path))
+    lexicon = lexicon_from_profile(data, path)
+    return replace(profile, lexicon=lexicon) if lexicon is not None else profile
 
 
 def builtin_profile(language: str = "fr") -> VoiceProfile:

@@ -7,6 +7,7 @@ nothing else is caught, so any other exception is a bug worth a traceback.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -114,9 +115,12 @@ def cli() -> None:
 @click.option("--latest", type=click.IntRange(min=1), metavar="N",
               help="Only the newest N issues of each SOURCE (feeds, directories).")
 @click.option("--since", metavar="DATE", help="Only issues published on or after DATE (YYYY-MM-DD).")
+@click.option("--strict", is_flag=True,
+              help="Refuse to build when a segment still holds tokens a voice would stumble on (digits, "
+              "symbols) after normalization; `audio-edition script` lists them.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, base_url, config_path, latest,
-          since, quiet):
+          since, strict, quiet):
     """Build one episode per newsletter issue in SOURCE and update the feed.
 
     SOURCE is an issue's HTML file, an .eml e-mail, a newsletter's RSS/Atom feed (file or
@@ -134,7 +138,7 @@ def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, b
         try:
             options = BuildOptions(out_dir=out_dir, engine=engine, base_url=base_url, config=config,
                                    voices_file=voices_file, fallback_engine=fallback_engine,
-                                   concurrency=concurrency, latest=latest, since=since)
+                                   concurrency=concurrency, latest=latest, since=since, strict=strict)
             results = run_build(list(sources), options, reporter)
         finally:
             reporter.close()
@@ -159,7 +163,10 @@ def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, b
 @click.option("--latest", type=click.IntRange(min=1), metavar="N",
               help="Only the newest N issues of SOURCE (feeds, directories).")
 @click.option("--since", metavar="DATE", help="Only issues published on or after DATE (YYYY-MM-DD).")
-def script(source, fmt, config_path, engine, voices_file, latest, since):
+@click.option("--diff", is_flag=True,
+              help="With --format text: under each segment, its written and spoken lines side by side where "
+              "normalization changed them.")
+def script(source, fmt, config_path, engine, voices_file, latest, since, diff):
     """Print the spoken script of SOURCE without synthesising anything (dry run).
 
     SOURCE is anything build accepts (HTML file, .eml, feed file or URL, web URL, directory);
@@ -170,18 +177,23 @@ def script(source, fmt, config_path, engine, voices_file, latest, since):
     polls, subscribe and footer boilerplate).
     """
     from .build import load_scripts
+    from .normalize import diff_rows, format_diff, script_issues
 
     try:
         config = load_config(config_path)
-        scripts = [(p.issue, p.script)
-                   for p in load_scripts([source], config, engine, voices_file, latest=latest, since=since)]
+        prepared = load_scripts([source], config, engine, voices_file, latest=latest, since=since)
     except AudioEditionError as exc:
         fail(exc)
+    unspeakable = {id(p): script_issues(p.script.segments, p.script.language) for p in prepared}
     if fmt == "json":
-        docs = [s.to_dict() for _issue, s in scripts]
+        docs = [p.script.to_dict() for p in prepared]
         click.echo(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2))
+        for p in prepared:
+            for issue in unspeakable[id(p)]:
+                click.echo(f"audio-edition: warning: {p.script.title[:60]}: unspeakable {issue}", err=True)
         return
-    for _issue, s in scripts:
+    for p in prepared:
+        s = p.script
         click.echo(f"# {s.title}")
         click.echo(f"# {s.language} · {s.published or 'date inconnue'} · {len(s.segments)} segments")
         for i, seg in enumerate(s.segments, 1):
@@ -189,10 +201,16 @@ def script(source, fmt, config_path, engine, voices_file, latest, since):
             url = f"  <{seg.url}>" if seg.url else ""
             click.echo(f"[{i}] {seg.role.upper()} — {seg.title} ({seg.voice}){url}")
             click.echo(seg.spoken)
-        if s.warnings:
+            if diff:
+                rows = diff_rows(seg.text, s.language, p.profile.lexicon)
+                if rows:
+                    click.echo("  ~ written │ spoken ~")
+                    click.echo(format_diff(rows, width=shutil.get_terminal_size((120, 20)).columns))
+        warnings = list(s.warnings) + [f"unspeakable {issue}" for issue in unspeakable[id(p)]]
+        if warnings:
             click.echo("")
-            click.echo(f"# Warnings ({len(s.warnings)})")
-            for w in s.warnings:
+            click.echo(f"# Warnings ({len(warnings)})")
+            for w in warnings:
                 click.echo(f"- {w}")
         if s.skipped:
             click.echo("")
@@ -229,8 +247,11 @@ def _register() -> None:
     from .cli_cache import cache
     from .cli_voices import voices
 
+    from .cli_normalize import normalize_command
+
     cli.add_command(voices)
     cli.add_command(cache)
+    cli.add_command(normalize_command)
 
 
 _register()
