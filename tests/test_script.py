@@ -131,3 +131,13 @@ def test_json_story_and_section_segments_carry_urls():
     parts = [s for s in data["segments"] if s["role"] in ("story", "section")]
     assert all("url" in s for s in parts)
     assert {"title", "language", "published", "segments", "skipped"} <= set(data)
+
+
+def test_show_name_ending_in_punctuation_is_not_doubled():
+    from audio_edition.models import Block, Document, Story
+    from audio_edition.script import build_script
+
+    doc = Document(title="Titre", publication="MAMMAM IA!", published="2025-11-12",
+                   stories=(Story(title="Un sujet", blocks=(Block(text="Du texte."),)),))
+    outro = build_script(doc).segments[-1]
+    assert "!." not in outro.text and "IA!" in outro.text

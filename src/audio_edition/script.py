@@ -95,6 +95,9 @@ _FR_CONTRACTIONS = {"de le ": "du ", "de les ": "des ", "à le ": "au ", "à les
 _FR_CONTRACT = re.compile(r"\b(de|à) (le|les) (?=[A-ZÀ-Ý])", re.I)
 
 
+_DOUBLE_STOP = re.compile(r"([!?.…])\.")
+
+
 class _Fields(dict):
     def __missing__(self, key: str) -> str:
         raise KeyError(key)
@@ -108,7 +111,7 @@ def _fmt(t: dict[str, Any], key: str, turn: int = 0, /, **fields: Any) -> str:
     except KeyError:
         raise ConfigError(f"templates.{key}: missing from the templates") from None
     try:
-        text = pattern.format_map(_Fields(fields))
+        text = _DOUBLE_STOP.sub(r"\1", pattern.format_map(_Fields(fields)))  # "C'était Salut !." → "Salut !"
         return _FR_CONTRACT.sub(lambda m: _FR_CONTRACTIONS[m.group(0).lower()], text) if fields.get("_fr") else text
     except KeyError as exc:
         raise ConfigError(f"templates.{key}: unknown placeholder {{{exc.args[0]}}} "
