@@ -37,6 +37,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .engines import ENGINES
 from .engines.edge import is_edge_voice
+from .config import read_toml
 from .errors import ConfigError
 from .models import Segment
 from .normalize import lexicon_from_profile
@@ -167,16 +168,7 @@ def parse_profile(data: dict, source: str) -> VoiceProfile:
 
 def load_profile(path: str | Path) -> VoiceProfile:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"voice profile not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read voice profile {path}: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    data = read_toml(path, "voice profile")
     profile = parse_profile(data, str(path))
     lexicon = lexicon_from_profile(data, path)
     return replace(profile, lexicon=lexicon) if lexicon is not None else profile

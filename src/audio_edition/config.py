@@ -95,6 +95,20 @@ def _section(cls, data: Any, name: str, where: str):
     return cls(**values)
 
 
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """Parse a TOML file; every failure is a one-line ConfigError naming ``what`` and the path."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{what} not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {what} {path}: {exc}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
 def load_config(path: str | Path | None = None, *, search_dir: str | Path | None = None) -> ShowConfig:
     """Read ``path``, or ``audio-edition.toml`` in ``search_dir`` if present, else defaults."""
     if path is None:
@@ -103,14 +117,7 @@ def load_config(path: str | Path | None = None, *, search_dir: str | Path | None
             return ShowConfig()
         path = candidate
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    data = read_toml(path, "config file")
     sections = {"show": ShowSection, "feed": FeedSection, "audio": AudioSection}
     cfg = ShowConfig(path=path, raw=data)
     for name, cls in sections.items():

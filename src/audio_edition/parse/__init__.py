@@ -22,7 +22,7 @@ from ..errors import ParseError
 from ..models import Document, Issue, Skipped
 from . import platforms
 from .blocks import RawBlock, clean_text, flatten
-from .clean import _skip_subtree, css_hidden_classes, load_html, strip_unread
+from .clean import _remove, _skip_subtree, css_hidden_classes, load_html, strip_unread
 from .meta import (date_in_text, iso_date, json_ld, ld_name, meta_content, norm, pick_language,
                    strip_site_suffix)
 from .skip import SPONSOR_START, TEMPLATE_VAR, classify, refine, strip_template_vars, undecorate
@@ -82,7 +82,7 @@ def _remove_chrome(body, content, platform: platforms.Platform, skipped: list[tu
             marker.tail = el.tail
             el.addprevious(marker)
             el.tail = None
-        _drop(el)
+        _remove(el)
     for tag, kind in CHROME_TAGS.items():
         for el in list(content.iter(tag)):
             if el is content or not _attached(el, html_root):
@@ -90,20 +90,7 @@ def _remove_chrome(body, content, platform: platforms.Platform, skipped: list[tu
             text = _text_of(el)
             if text:
                 skipped.append((kind, text[:500]))
-            _drop(el)
-
-
-def _drop(el) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail and el.tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
+            _remove(el)
 
 
 _LEAFY = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "td", "div", "span", "li", "a", "time", "small"}
