@@ -33,7 +33,8 @@ def episode_dir(out: Path) -> Path:
 
 def test_layout(example_build):
     d = episode_dir(example_build)
-    for name in (f"{SLUG}.mp3", "episode.json", "chapters.json", "transcript.vtt"):
+    for name in (f"{SLUG}.mp3", "episode.json", "chapters.json", "transcript.vtt", "transcript.srt",
+                 "transcript.html"):
         assert (d / name).is_file(), name
     assert (example_build / "feed.xml").is_file()
     # nothing half-written is left under the output
@@ -96,7 +97,8 @@ def test_feed_parses_in_podcast_clients(example_build):
     assert ep["enclosures"][0]["file_size"] == size
     assert ep["enclosures"][0]["mime_type"] == "audio/mpeg"
     assert ep["total_time"] > 5 * 60
-    assert "transcript" in feed_path.read_text() and "podcast:chapters" in feed_path.read_text()
+    feed_text = feed_path.read_text()
+    assert feed_text.count("<podcast:transcript") == 3 and "podcast:chapters" in feed_text
 
 
 def test_transcript_is_valid_vtt_in_time_order(example_build):

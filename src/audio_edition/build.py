@@ -34,7 +34,7 @@ from .normalize import check_speakable
 from .parse import parse_issue
 from .script import build_script
 from .tags import Chapter, write_tags
-from .transcripts import cues, to_vtt
+from .transcripts import cues, to_html, to_srt, to_vtt
 
 STATE_DIR = ".audio-edition"
 
@@ -190,6 +190,10 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
     reporter.stage("transcript and chapters")
     cue_list = cues((p.start, r.boundaries, p.end) for p, r in zip(placed, synth))
     atomic_write_text(ep_dir / "transcript.vtt", to_vtt(cue_list))
+    atomic_write_text(ep_dir / "transcript.srt", to_srt(cue_list))
+    atomic_write_text(ep_dir / "transcript.html", to_html(
+        script.title, script.language, _show_name(script, config), script.published,
+        [(seg.role, seg.title, seg.text, p.start, seg.url) for seg, p in zip(script.segments, placed)]))
     chapters_doc = {"version": "1.2.0", "chapters": [c.to_dict() for c in chapters]}
     atomic_write_text(ep_dir / "chapters.json", json.dumps(chapters_doc, ensure_ascii=False, indent=2))
     episode = {
@@ -204,6 +208,8 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         "audio": mp3_name,
         "audio_url": episode_url(base_url, slug, mp3_name),
         "transcript": "transcript.vtt",
+        "transcripts": {"text/vtt": "transcript.vtt", "application/x-subrip": "transcript.srt",
+                        "text/html": "transcript.html"},
         "chapters": "chapters.json",
         "duration": round(duration, 3),
         "loudness_lufs": round(measured.loudness, 1),

@@ -166,9 +166,12 @@ def build_feed(out_dir: str | Path, config: ShowConfig, base_url: str, default_t
         fe.podcast.itunes_summary(summary)
         fe.podcast.itunes_explicit("yes" if config.feed.explicit else "no")
         fe.podcast.itunes_episode_type("full")
-        if ep.get("transcript"):
-            fe.podcastindex.podcast_transcript(episode_url(base_url, slug, ep["transcript"]), "text/vtt",
-                                               language=ep.get("language"))
+        transcripts = ep.get("transcripts") or ({"text/vtt": ep["transcript"]} if ep.get("transcript") else {})
+        for mime, name in transcripts.items():
+            if (ep["_dir"] / name).is_file():
+                fe.podcastindex.podcast_transcript(episode_url(base_url, slug, name), mime,
+                                                   language=ep.get("language"),
+                                                   rel="captions" if mime in ("text/vtt", "application/x-subrip") else None)
         if ep.get("chapters"):
             fe.podcastindex.podcast_chapters(episode_url(base_url, slug, ep["chapters"]))
     return fg.rss_str(pretty=True)

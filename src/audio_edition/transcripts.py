@@ -1,7 +1,10 @@
-"""Transcripts from timed boundaries: WebVTT cues, one per short phrase."""
+"""Transcripts: WebVTT and SRT cues timed on the voice's boundaries, and an HTML page of the
+written text by chapter, for readers who want to read along or search.
+"""
 
 from __future__ import annotations
 
+import html
 from typing import Iterable, Sequence
 
 from .models import Boundary
@@ -10,12 +13,12 @@ MAX_WORDS = 12
 MAX_CUE_SECONDS = 6.0
 
 
-def _ts(seconds: float) -> str:
+def _ts(seconds: float, sep: str = ".") -> str:
     ms = int(round(seconds * 1000))
     h, rest = divmod(ms, 3_600_000)
     m, rest = divmod(rest, 60_000)
     s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
 def cues(segments: Iterable[tuple[float, Sequence[Boundary], float]]) -> list[tuple[float, float, str]]:
@@ -49,3 +52,58 @@ def to_vtt(cue_list: Sequence[tuple[float, float, str]]) -> str:
         safe = text.replace("-->", "→")
         lines += [str(i), f"{_ts(start)} --> {_ts(end)}", safe, ""]
     return "\n".join(lines)
+
+
+def to_srt(cue_list: Sequence[tuple[float, float, str]]) -> str:
+    lines = []
+    for i, (start, end, text) in enumerate(cue_list, 1):
+        lines += [str(i), f"{_ts(start, ',')} --> {_ts(end, ',')}", text, ""]
+    return "\n".join(lines)
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+def to_html(title: str, language: str, show: str, date: str | None,
+            parts: Sequence[tuple[str, str, str, float, str | None]]) -> str:
+    """A standalone, accessible page: (role, title, written text, start, url) per segment.
+
+    Transitions are left out (they only announce the next part); every other segment is a
+    section with its heading, its start time and the newsletter's own words.
+    """
+    e = html.escape
+    fr = language.startswith("fr")
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{e(language)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)} — {e('transcription' if fr else 'transcript')}</title>",
+        "<style>body{max-width:42rem;margin:2rem auto;padding:0 1rem;font:1.1rem/1.6 system-ui,sans-serif}"
+        "time{color:#555;font-size:.9rem}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        f"<h1>{e(title)}</h1>",
+        f"<p>{e(show)}{(' — ' + e(date)) if date else ''}</p>",
+    ]
+    for role, seg_title, text, start, url in parts:
+        if role == "transition":
+            continue
+        out.append("<section>")
+        heading = e(seg_title)
+        if url and url.startswith(("http://", "https://")):
+            heading = f'<a href="{e(url)}">{heading}</a>'
+        out.append(f"<h2>{heading} <time datetime=\"PT{int(start)}S\">{_clock(start)}</time></h2>")
+        paras = [p for p in text.splitlines() if p.strip()]
+        if paras and paras[0].strip().rstrip(" .") == seg_title.strip().rstrip(" ."):
+            paras = paras[1:]  # the story's own title line: already the heading
+        for para in paras:
+            if para.strip():
+                out.append(f"<p>{e(para.strip())}</p>")
+        out.append("</section>")
+    out += ["</main>", "</body>", "</html>", ""]
+    return "\n".join(out)
