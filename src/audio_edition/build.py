@@ -37,6 +37,7 @@ from .tags import Chapter, write_tags
 from .transcripts import cues, to_html, to_srt, to_vtt
 
 STATE_DIR = ".audio-edition"
+TRANSCRIPTS = {"text/vtt": "transcript.vtt", "application/x-subrip": "transcript.srt", "text/html": "transcript.html"}
 
 class Reporter:
     """Progress sink; the CLI passes a rich implementation, the library default is silent."""
@@ -189,9 +190,9 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
 
     reporter.stage("transcript and chapters")
     cue_list = cues((p.start, r.boundaries, p.end) for p, r in zip(placed, synth))
-    atomic_write_text(ep_dir / "transcript.vtt", to_vtt(cue_list))
-    atomic_write_text(ep_dir / "transcript.srt", to_srt(cue_list))
-    atomic_write_text(ep_dir / "transcript.html", to_html(
+    atomic_write_text(ep_dir / TRANSCRIPTS["text/vtt"], to_vtt(cue_list))
+    atomic_write_text(ep_dir / TRANSCRIPTS["application/x-subrip"], to_srt(cue_list))
+    atomic_write_text(ep_dir / TRANSCRIPTS["text/html"], to_html(
         script.title, script.language, _show_name(script, config), script.published,
         [(seg.role, seg.title, seg.text, p.start, seg.url) for seg, p in zip(script.segments, placed)]))
     chapters_doc = {"version": "1.2.0", "chapters": [c.to_dict() for c in chapters]}
@@ -208,8 +209,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         "audio": mp3_name,
         "audio_url": episode_url(base_url, slug, mp3_name),
         "transcript": "transcript.vtt",
-        "transcripts": {"text/vtt": "transcript.vtt", "application/x-subrip": "transcript.srt",
-                        "text/html": "transcript.html"},
+        "transcripts": TRANSCRIPTS,
         "chapters": "chapters.json",
         "duration": round(duration, 3),
         "loudness_lufs": round(measured.loudness, 1),
@@ -251,8 +251,9 @@ def _up_to_date(ep_dir: Path, mix_key: str) -> dict | None:
     try:
         previous = json.loads((ep_dir / "episode.json").read_text(encoding="utf-8"))
         mp3 = ep_dir / previous["audio"]
+        outputs = [previous["chapters"], *TRANSCRIPTS.values()]
         if previous.get("mix_key") == mix_key and mp3.stat().st_size == previous["size"] and all(
-                (ep_dir / previous[k]).is_file() for k in ("transcript", "chapters")):
+                (ep_dir / name).is_file() for name in outputs):
             return previous
     except (OSError, ValueError, KeyError, TypeError):
         pass
