@@ -1,4 +1,4 @@
-"""How long parsing + scripting takes on a 1 MB issue (target: under 1 s).
+"""How long parsing + scripting takes on a 1 MB issue (target: under 1 s), and normalizing.
 
     PYTHONPATH=src python bench/bench_parse.py [--size-mb 1] [--runs 5]
 
@@ -9,7 +9,9 @@ Two 1 MB issues are built in memory:
 - ``dense``: bare paragraphs of text with a numbered heading every 20 paragraphs (the worst
   case per byte: almost every byte is text to classify).
 
-Prints the median time of ``sources.decode → parse_issue → build_script`` for each.
+Prints, for each, the median time of ``sources.decode → parse_issue → draft_script`` (the
+parse and script stages) and, separately, of ``speak`` (the normalize stage, written →
+spoken French over every segment), whose own target is per issue (bench_normalize.py).
 Not a test: timings depend on the machine.
 """
 
@@ -27,7 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from audio_edition.models import Issue  # noqa: E402
 from audio_edition.parse import parse_issue  # noqa: E402
-from audio_edition.script import build_script  # noqa: E402
+from audio_edition.script import draft_script, speak  # noqa: E402
 from audio_edition.sources import decode_html  # noqa: E402
 
 WEB = ROOT / "tests" / "fixtures" / "mammam-ia" / "web.html"
@@ -60,17 +62,22 @@ def dense(size: int) -> bytes:
 
 
 def run(name: str, data: bytes, runs: int) -> float:
-    times = []
+    times, normalize_times = [], []
     for _ in range(runs):
         started = time.perf_counter()
         issue = Issue(id=name, source=name, raw_html=decode_html(data, name))
         doc = parse_issue(issue)
-        script = build_script(doc)
+        script = draft_script(doc)
         times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        speak(script)
+        normalize_times.append(time.perf_counter() - started)
     median = statistics.median(times)
     stories = sum(1 for s in script.segments if s.role == "story")
+    spoken_kb = sum(len(s.spoken) for s in script.segments) / 1000
     print(f"{name:>10}: {len(data) / 1e6:5.2f} MB, {stories:4d} stories, {len(script.segments):5d} segments: "
-          f"median {median * 1000:6.0f} ms over {runs} runs (min {min(times) * 1000:.0f} ms)")
+          f"parse + script median {median * 1000:6.0f} ms over {runs} runs (min {min(times) * 1000:.0f} ms); "
+          f"normalize {spoken_kb:.0f} kB of text: median {statistics.median(normalize_times) * 1000:.0f} ms")
     return median
 
 

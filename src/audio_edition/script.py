@@ -8,6 +8,8 @@ that a show can override in its config under ``[templates]``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 import tomllib
 from functools import lru_cache
@@ -128,6 +130,25 @@ def build_script(
     lexicon=None,
     source: str | None = None,
 ) -> Script:
+    """The episode's script with ``spoken`` normalized: ``draft_script`` then ``speak``."""
+    return speak(draft_script(doc, config, voice_for=voice_for, source=source), lexicon)
+
+
+def speak(script: Script, lexicon=None) -> Script:
+    """The normalize stage over a whole script: each segment's reading text → what the voice says."""
+    return replace(script, segments=tuple(replace(seg, spoken=normalize(seg.spoken, script.language, lexicon))
+                                          for seg in script.segments))
+
+
+def draft_script(
+    doc: Document,
+    config: ShowConfig | None = None,
+    *,
+    voice_for: Callable[[str], str] | None = None,
+    source: str | None = None,
+) -> Script:
+    """``Document`` → segments whose ``spoken`` is still written French (sub-headings and
+    sentence ends marked for the voice), ready for the normalize stage (``speak``)."""
     config = config or ShowConfig()
     lang = doc.language or config.show.language
     t = templates_for(lang, config)
@@ -138,8 +159,7 @@ def build_script(
               "_fr": lang == "fr"}
 
     def seg(role: str, title: str, text: str, spoken: str | None = None, url: str | None = None) -> Segment:
-        return Segment(role=role, title=title, text=text,
-                       spoken=normalize(spoken if spoken is not None else text, lang, lexicon),
+        return Segment(role=role, title=title, text=text, spoken=spoken if spoken is not None else text,
                        voice=voice_for(CAST_ROLE[role]), url=url)
 
     segments: list[Segment] = []
