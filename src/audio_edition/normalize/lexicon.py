@@ -34,6 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..config import read_toml
 from ..errors import ConfigError
 from .engine import Rewrite
 
@@ -186,16 +187,7 @@ def lexicon_from_data(data: Mapping[str, Any], where: str) -> Lexicon:
 
 
 def _read_toml(path: Path, what: str) -> dict:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{what} not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {what} {path}: {exc}") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    return read_toml(path, what)
 
 
 def load_lexicon(path: str | Path) -> Lexicon:
