@@ -186,10 +186,6 @@ def lexicon_from_data(data: Mapping[str, Any], where: str) -> Lexicon:
     return Lexicon(words, patterns, letters, as_words, where)
 
 
-def _read_toml(path: Path, what: str) -> dict:
-    return read_toml(path, what)
-
-
 def load_lexicon(path: str | Path) -> Lexicon:
     """Read a lexicon file, or the ``[lexicon]`` table of a voice profile.
 
@@ -197,7 +193,7 @@ def load_lexicon(path: str | Path) -> Lexicon:
     ``file = "path"`` naming a lexicon file, relative to the profile.
     """
     path = Path(path)
-    data = _read_toml(path, "lexicon")
+    data = read_toml(path, "lexicon")
     if "profile" in data or "roles" in data or "lexicon" in data:
         return lexicon_from_profile(data, path)
     return lexicon_from_data(data, str(path))
@@ -220,7 +216,7 @@ def lexicon_from_profile(data: Mapping[str, Any], path: str | Path) -> Lexicon |
         target = Path(file)
         if not target.is_absolute():
             target = path.parent / target
-        named = lexicon_from_data(_read_toml(target, "lexicon"), str(target))
+        named = lexicon_from_data(read_toml(target, "lexicon"), str(target))
         lex = lex.over(named)
     return lex
 
