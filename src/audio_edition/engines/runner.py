@@ -145,7 +145,12 @@ def default_fallback_voice(voice: str) -> str:
 ProgressCallback = Callable[[int, int, SegmentAudio], None]
 
 
-def synthesize_all(
+def synthesize_all(jobs: Sequence[SynthJob], **options) -> list[SegmentAudio]:
+    """Audio for every job, in job order: ``asynthesize_all`` run to completion (same options)."""
+    return asyncio.run(asynthesize_all(jobs, **options))
+
+
+async def asynthesize_all(
     jobs: Sequence[SynthJob],
     *,
     engine_name: str = "edge",
@@ -164,25 +169,6 @@ def synthesize_all(
     ``on_progress(done, total, segment)`` is called as each segment is ready (cache hits
     first), in the caller's thread.
     """
-    return asyncio.run(asynthesize_all(
-        jobs, engine_name=engine_name, cache_dir=cache_dir, concurrency=concurrency,
-        fallback_engine=fallback_engine, on_progress=on_progress, engine_options=engine_options,
-        engine=engine, fallback=fallback,
-    ))
-
-
-async def asynthesize_all(
-    jobs: Sequence[SynthJob],
-    *,
-    engine_name: str = "edge",
-    cache_dir: str | os.PathLike[str] = DEFAULT_CACHE_DIR,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    fallback_engine: str | None = None,
-    on_progress: ProgressCallback | None = None,
-    engine_options: dict | None = None,
-    engine=None,
-    fallback=None,
-) -> list[SegmentAudio]:
     check_concurrency(concurrency)
     cache = SegmentCache(cache_dir)
     options = {"cache_dir": Path(cache_dir), **(engine_options or {})}
