@@ -125,9 +125,9 @@ def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, b
 
     SOURCE is an issue's HTML file, an .eml e-mail, a newsletter's RSS/Atom feed (file or
     URL: one episode per item), a web post's http(s) URL, or a directory of issues (oldest
-    first). Each episode
-    gets an MP3 (with ID3 chapters), episode.json, chapters.json and transcript.vtt
-    under OUT/episodes/<slug>/; OUT/feed.xml is rebuilt from every episode there.
+    first). Each episode gets an MP3 (with ID3 chapters), episode.json, chapters.json and
+    transcripts (transcript.vtt, .srt, .html) under OUT/episodes/<slug>/; OUT/feed.xml is
+    rebuilt from every episode there.
     """
     from .build import BuildOptions
     from .build import build as run_build
