@@ -187,6 +187,17 @@ def test_email_header_is_not_read_and_gives_the_date():
     assert doc.intro == ("L’intro de la semaine, avec des choses à dire.",)
 
 
+@pytest.mark.parametrize("head,body_extra", [
+    ('<meta property="article:published_time" content="2025-10-02T08:00:00Z">', ""),
+    ('<meta itemprop="datePublished" content="2025-10-02T08:00:00+02:00">', ""),
+    ("", '<p><time datetime="2025-10-02T06:30:00.000Z"></time></p>'),
+])
+def test_a_timestamp_gives_the_date(head, body_extra):
+    """Platforms write the date as a full timestamp: its day is the issue's date."""
+    doc = parse(f"<h1>Le grand titre</h1>{body_extra}<h2>Un sujet</h2>{STORY}", head=head)
+    assert doc.published == "2025-10-02"
+
+
 @pytest.mark.parametrize("lang_attr,text,expected", [
     ('lang="en"', "Bonjour à tous, voici la lettre de la semaine avec les nouvelles du monde et de la science, "
                   "les sujets qui comptent pour nous et pour vous.", "fr"),
