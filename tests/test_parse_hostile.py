@@ -96,6 +96,37 @@ def test_any_markup_soup_gives_a_document_or_a_parse_error(soup):
     build_script(doc)
 
 
+_WORDS = st.sampled_from(["Bonjour", "OpenAI lève 38 milliards $", "Sponsorisé", "1.", "1️⃣", "Le résumé :",
+                          "Lire en ligne", "  ", "—", "Titre du sujet", "», «", "1 = bof // 5 = top", "20 %"])
+_INLINE = ["b", "strong", "a", "span", "em", "sup", "i", "u", "font"]
+_BLOCK = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "li", "ul", "td", "blockquote", "section"]
+
+
+def _wrap(tag: str, kids: list[str]) -> str:
+    attrs = " href='https://x.fr/a'" if tag == "a" else ""
+    return f"<{tag}{attrs}>" + "".join(kids) + f"</{tag}>"
+
+
+def _element(children):
+    return st.builds(_wrap, st.sampled_from(_INLINE + _BLOCK), st.lists(children, max_size=4))
+
+
+_LEAF = st.one_of(_WORDS, st.sampled_from(["<br>", "<br/><br/>", "<hr>", "<img src='x.png' alt='image'>"]))
+_TREE = st.recursive(_LEAF, _element, max_leaves=30)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_TREE, min_size=1, max_size=8))
+def test_any_tree_of_newsletter_markup_gives_a_script_or_a_parse_error(parts):
+    """Well-formed but arbitrary nesting (a <br> inside a heading, a heading inside a link...)."""
+    html = "<html><body>" + "".join(parts) + "</body></html>"
+    try:
+        doc = parse_issue(issue(html))
+    except AudioEditionError:
+        return
+    build_script(doc)
+
+
 def _peak_child_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 

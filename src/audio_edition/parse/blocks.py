@@ -253,8 +253,8 @@ def flatten(root) -> list[RawBlock]:
         if tag in HEADINGS or tag == "p" or not _has_block_child(el):
             # a heading is one line whatever it wraps (Substack puts anchor <div>s in <h2>)
             pieces = inline_pieces(el.text, el)
-            if tag in HEADINGS:
-                segs = [pieces]
+            if tag in HEADINGS:  # a line break inside a heading is a space
+                segs = [[(" ", False, None) if p is BR else p for p in pieces]]
             else:
                 segs = _segments(pieces)
             for seg in segs:
