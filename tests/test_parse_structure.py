@@ -3,6 +3,8 @@ sponsors, polls and calls to action, on small issues written for each rule."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from audio_edition.models import Issue
@@ -163,10 +165,21 @@ def test_poll_question_and_options_are_not_read():
     ("© 2025 La Lettre. Tous droits réservés.", "footer"),
     ("Powered by beehiiv", "footer"),
     ("*|UNSUB|*", "boilerplate"),
+    # the publication's own asks, bylines and bare links, seen in real Substack, Mailchimp and beehiiv issues
+    ("You can donate to us here", "subscribe"),
+    ("Become a member of the community and get a one-month free trial.", "subscribe"),
+    ("We rely on sponsors to keep this going. To submit a sponsored link, contact us.", "subscribe"),
+    ("Ps, please do share this newsletter on your social channels.", "subscribe"),
+    ("Pour être visible dans cette newsletter, écrivez à annonceurs@exemple.fr.", "subscribe"),
+    ("Most Popular From Last Issue", "related"),
+    ("1 = Didn't enjoy it at all // 5 = Really enjoyed it", "poll"),
+    ("— Mirek Stanek", "byline"),
+    ("<a href='https://github.com/x/y'>github.com</a>", "link"),
 ])
 def test_calls_to_action_and_chrome(line, kind):
     doc = parse(f"<p>Bonjour à tous,</p><h2>Un sujet</h2>{STORY}<p>{line}</p>")
-    assert line.split()[0] not in read_text(doc).replace("Bonjour", "")
+    first_word = re.sub(r"<[^>]+>", "", line).split()[0]
+    assert first_word not in read_text(doc).replace("Bonjour", "")
     assert any(s.kind == kind for s in doc.skipped), doc.skipped
 
 
@@ -246,3 +259,68 @@ def test_a_story_about_advertising_is_not_a_sponsor():
     body = (f"<h2>Publicité : Coca-Cola mise tout sur l’IA</h2>{STORY}"
             f"<h2>Les partenaires d’OpenAI s’inquiètent</h2>{STORY}")
     assert titles(parse(body)) == ["Publicité : Coca-Cola mise tout sur l’IA", "Les partenaires d’OpenAI s’inquiètent"]
+
+
+@pytest.mark.parametrize("ad", [
+    "<h2>How CodeRabbit can support your code reviews</h2><p>This issue is offered by CodeRabbit, a tool that "
+    "reviews your pull requests.</p><p><a href='https://coderabbit.ai/?utm_medium=influencer'>Try CodeRabbit</a></p>",
+    "<p>Tuesday's issue is presented by FusionAuth.</p><h2>Don't build your own auth</h2>"
+    "<p>FusionAuth integrates with any stack.</p>",
+])
+def test_sponsors_named_in_a_sentence_or_an_influencer_link(ad):
+    body = f"<h2>Un premier sujet</h2>{STORY}{ad}<h2>Un second sujet</h2>{STORY}"
+    doc = parse(body)
+    text = read_text(doc)
+    assert "CodeRabbit" not in text and "FusionAuth" not in text, text
+    assert titles(doc) == ["Un premier sujet", "Un second sujet"]
+
+
+def test_an_issue_forwarded_from_gmail_keeps_its_platform_markup():
+    """Gmail renames classes m_<digits>name: the forward header and the platform's footer are still not read."""
+    body = ("<div class='gmail_quote'><div dir='ltr' class='gmail_attr'>---------- Forwarded message ---------<br>"
+            "From: La Lettre &lt;lettre@substack.com&gt;<br>Date: Fri, Feb 18, 2022</div>"
+            "<div class='m_3175531391534174211body m_3175531391534174211markup'>"
+            f"<h2>Un sujet</h2>{STORY}</div>"
+            "<div class='m_3175531391534174211footer'>© 2022 La Lettre <a href='#'>Se désabonner</a> "
+            "548 Market Street PMB 72296, San Francisco, CA 94104</div></div>")
+    doc = parse(body, head="<link href='https://substackcdn.com/x.css'>")
+    text = read_text(doc)
+    assert "Forwarded" not in text and "From:" not in text and "Market Street" not in text
+    assert titles(doc) == ["Un sujet"]
+
+
+def test_footnote_marks_and_notes_are_not_read():
+    body = (f"<h2>Un sujet</h2><p>Une phrase avec une note<sup id='fnref:1'><a href='#fn:1' class='footnote-ref'>1"
+            f"</a></sup> au milieu, puis la suite.</p>{STORY}"
+            "<div class='footnotes'><hr><ol><li id='fn:1'><p>La note de bas de page.</p></li></ol></div>")
+    doc = parse(body)
+    text = read_text(doc)
+    assert "note1" not in text and "note de bas de page" not in text
+    assert "Une phrase avec une note au milieu, puis la suite." in text
+    assert any(s.kind == "footnote" for s in doc.skipped)
+
+
+@pytest.mark.parametrize("item", [
+    # Mailchimp: each item a box of its own
+    "<div><p><a href='https://ex.org/a'><strong>How to avoid breached passwords</strong></a></p><p>— Jane Doe</p>"
+    "<p>Leaked passwords are everywhere, and here is how to check yours.</p><p><em>Promoted by FusionAuth</em></p>"
+    "<p><a href='https://ex.org/t'><em>Security</em></a></p></div>",
+    # beehiiv: headings in one column, the item's tag in an <h6> after the label
+    "<h2>How to avoid breached passwords</h2><p>— Jane Doe</p><p>Leaked passwords are everywhere, and here is how "
+    "to check yours.</p><p><em>Promoted by FusionAuth</em></p><h6>Security</h6>",
+])
+def test_a_sponsor_label_that_closes_an_item_makes_the_item_an_ad(item):
+    story = "<p>A paragraph that tells the story in detail, with facts and figures for the reader.</p>"
+    body = f"<h2>The first story</h2>{story}{item}<h2>The second story</h2>{story}"
+    doc = parse(body)
+    text = read_text(doc)
+    assert "breached" not in text and "Leaked" not in text, text
+    assert titles(doc) == ["The first story", "The second story"]
+
+
+def test_notes_under_a_footnotes_heading_are_not_read():
+    body = (f"<h2>Un sujet</h2>{STORY}<h2>Un autre sujet</h2>{STORY}"
+            "<h3 id='notes'><br>Footnotes</h3><ol><li>There are some notable historical initiatives.</li>"
+            "<li>Scott, 1959.</li></ol>")
+    doc = parse(body)
+    assert "historical" not in read_text(doc) and titles(doc) == ["Un sujet", "Un autre sujet"]

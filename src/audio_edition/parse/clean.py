@@ -99,7 +99,21 @@ def load_html(raw_html: str, where: str) -> lxml.html.HtmlElement:
         raise ParseError(f"{where}: not readable as HTML ({exc})") from None
     if root is None:
         raise ParseError(f"{where}: not readable as HTML")
+    if "m_" in raw_html:
+        _unprefix_gmail_classes(root)
     return root
+
+
+_GMAIL_PREFIX = re.compile(r"(?<![\w-])m_-?\d+_?(?=[A-Za-z])")
+
+
+def _unprefix_gmail_classes(root) -> None:
+    """An issue forwarded from Gmail has every class renamed ``m_<digits>post-header``: give
+    them back their platform names, so that the platform's markup is recognised."""
+    for el in root.iter():
+        cls = el.get("class") if isinstance(el.tag, str) else None
+        if cls and "m_" in cls:
+            el.set("class", _GMAIL_PREFIX.sub("", cls))
 
 
 _MEDIA = re.compile(r"@(media|supports)[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", re.I)

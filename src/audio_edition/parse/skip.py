@@ -20,7 +20,7 @@ from .blocks import RawBlock
 
 AD_LINK = re.compile(
     r"[?&#](_bhiiv=|bhcl_id=|utm_campaign=ad_network|utm_medium=(sponsor(ed|ship)?|paid|ads?|cpc|cpm|display|"
-    r"native)\b|utm_source=[^&]*ad_network|utm_content=sponsor|utm_campaign=[^&]*sponsor)|"
+    r"native|influencer)\b|utm_source=[^&]*ad_network|utm_content=sponsor|utm_campaign=[^&]*sponsor)|"
     r"doubleclick\.net|googleadservices\.com|/ad_network/|ad\.doubleclick|adclick\.|"
     r"\b(sponsy|paved\.com|passionfroot\.me|swapstack\.co|pubmatic|taboola|outbrain)\b", re.I)
 
@@ -42,10 +42,10 @@ SPONSOR_PHRASE = re.compile(
     r"this (week|issue)['’]s sponsor|from our (sponsor|partner)s?)\b", re.I)
 SPONSOR_START = re.compile(SPONSOR_WORD.pattern + "|" + SPONSOR_PHRASE.pattern, re.I)
 SPONSOR_SENTENCE = re.compile(
-    r"\b((ce|cette|cet|la|le|notre|today['’]s|this|this week['’]s) (newsletter|lettre|[ée]dition|issue|email|e-mail|"
-    r"episode|num[ée]ro|infolettre) (vous |t['’]|is |est )?(est |is )?"
+    r"\b((ce|cette|cet|la|le|notre|today['’]s|this|this week['’]s|\w+['’]s) (newsletter|lettre|[ée]dition|issue|"
+    r"email|e-mail|episode|num[ée]ro|infolettre) (vous |t['’]|is |est )?(est |is )?"
     r"(sponsoris[ée]e?|pr[ée]sent[ée]e?|offerte?|propos[ée]e?|rendue? possible|soutenue?|financ[ée]e?|"
-    r"brought to you|sponsored|presented|powered|made possible|supported)( par| by)?)\b", re.I)
+    r"brought to you|sponsored|presented|powered|made possible|supported|offered)( par| by)?)\b", re.I)
 SPONSOR_IN_HEADING = re.compile(
     r"[(\[]\s*(sponsor(is[ée]e?|ed)?|pub(licit[ée])?|partenaire|partner|ad|annonce)\s*[)\]]|"
     r"[-–—|·:]\s*(sponsor(is[ée]e?|ed)?|publicit[ée]|partenaire|partner)\s*$|"
@@ -56,7 +56,11 @@ POLL_CLASS = re.compile(r"(^|[\s_-])poll(s|ing)?([\s_-]|$)|(^|\s)(survey|quiz|vo
 POLL_TEXT = re.compile(
     r"(pour participer aux sondages|participer au sondage|r[ée]pondez? au sondage|vote pour voir|votez|"
     r"to participate in polls|sign in to vote|login to vote|vote to see|cast your vote|see the results|"
-    r"voir les r[ée]sultats|take (our|the) (poll|survey)|r[ée]pondre au (sondage|questionnaire))", re.I)
+    r"voir les r[ée]sultats|take (our|the) (poll|survey)|r[ée]pondre au (sondage|questionnaire)|"
+    # a rating scale: "1 = Didn't enjoy it // 5 = Really enjoyed it", "Rate this issue"
+    r"(?<!\d)1\s*=\s*[^=]{2,60}\b[345]\s*=|\brate (this|today['’]s|this week['’]s) (issue|newsletter|edition|email)|"
+    r"how would you rate|how did we do|what did you think of (this|today['’]s) (issue|newsletter|edition)|"
+    r"note[zr]? (cette|ce) (newsletter|lettre|num[ée]ro|[ée]dition)|qu['’]avez-vous pens[ée] de (cette|ce))", re.I)
 QUESTIONISH = re.compile(r"[?…:]\s*$|\.\.\.\s*$")
 
 _SHORT, _MEDIUM, _LONG = 25, 45, 80  # word limits per rule family
@@ -82,7 +86,14 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         r"abonnement (payant|premium)|gift a subscription|offrir (un|cet) abonnement|\bparrain(e|ez|er|age)\b|"
         r"refer (a friend|your friends|\d+ friends?)|referral (program|link)|invite (tes|vos) (ami|proche)s|"
         r"share .{0,40} and (earn|get) (rewards|free)|you['’]re (currently )?(a )?free subscriber|"
-        r"pour lire la suite|to (keep|continue) reading|r[ée]serv[ée] aux (membres|abonn[ée]s)|for paid subscribers)",
+        r"pour lire la suite|to (keep|continue) reading|r[ée]serv[ée] aux (membres|abonn[ée]s)|for paid subscribers|"
+        # the publication asking for support: donations, memberships, trials, ads in the newsletter
+        r"\bdonate\b|make a donation|faire un don|\bpatreon\b|\bko-fi\b|buy me a coffee|soutenez[- ]nous|"
+        r"support (us|this newsletter|our work|independent)|become a (paid |premium )?(member|patron|supporter)|"
+        r"free trial|essai gratuit|upgrade to unlock|unlock (the following|this post|all)|"
+        r"we rely on (sponsors|readers)|submit a sponsored|want to (advertise|sponsor)|advertise (with|in) (us|this)|"
+        r"(sponsor|advertise in) (this|the) newsletter|pour (être|etre) visible dans|\b(annonceurs?|ads|advertising|sponsors?)@|"
+        r"share (this|the) newsletter|partage[rz]? (cette|la|notre) (newsletter|lettre))",
         re.I)),
     ("footer", _LONG, re.compile(
         r"(\bd[ée]sabonner\b|\bd[ée]sabonnement\b|d[ée]sinscri|\bunsubscribe\b|opt[- ]out|"
@@ -122,7 +133,8 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         r"keep reading|read (more|next)|more from|related (posts|articles|stories)|you (might|may) also like|"
         r"recommand[ée]e?s?|recommandations|recommended( newsletters| reading)?|recommendations|"
         r"(les )?derniers (articles|num[ée]ros|posts)|latest (posts|issues)|previous (issue|posts)|"
-        r"[ée]ditions? pr[ée]c[ée]dentes?|num[ée]ros? pr[ée]c[ée]dents?|lire la suite|read the full (post|story))\b",
+        r"[ée]ditions? pr[ée]c[ée]dentes?|num[ée]ros? pr[ée]c[ée]dents?|lire la suite|read the full (post|story)|"
+        r"most (popular|read|clicked) (from|in|of) (the )?(last|previous|past)|les plus (lus|cliqu[ée]s))\b",
         re.I)),
 ]
 
@@ -135,7 +147,10 @@ TRIGGERS = {
                   "subscri", "inscris", "inscrivez", "sign up", "inbox", "join", "rejoins", "rejoignez", "reçois",
                   "recois", "upgrade", "become a", "passer", "passez", "devenir", "gift", "offrir", "parrain",
                   "refer", "referral", "invite tes", "invite vos", "share", "you're", "you’re", "pour lire",
-                  "to keep", "to continue", "réservé", "reserve", "for paid"),
+                  "to keep", "to continue", "réservé", "reserve", "for paid", "donat", "don", "patreon", "ko-fi",
+                  "buy me", "soutenez", "support", "become a", "free trial", "essai", "unlock", "rely on",
+                  "submit a", "want to", "advertis", "annonceur", "sponsor this", "sponsor the", "partage",
+                  "pour être", "pour etre", "ads@", "sponsors@", "sponsor@"),
     "footer": ("désabonn", "desabonn", "désinscri", "desinscri", "unsubscribe", "opt-out", "opt out", "update",
                "manage", "change", "gérer", "gerer", "modifier", "mettre à jour", "mettre a jour", "why did", "why am",
                "tu reçois", "tu recois", "vous recevez", "as reçu", "as recu", "avez reçu", "avez recu", "you are",
@@ -152,16 +167,22 @@ TRIGGERS = {
     "related": ("continuer la", "lire aussi", "à lire", "a lire", "lire également", "lire egalement", "même sujet",
                 "meme sujet", "même thème", "même genre", "aimerez", "aimeras", "keep reading", "read more",
                 "read next", "more from", "related", "you might", "you may", "recommand", "recommend", "derniers",
-                "latest", "previous", "précédent", "precedent", "lire la suite", "read the full"),
+                "latest", "previous", "précédent", "precedent", "lire la suite", "read the full", "most", "les plus"),
 }
-POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "questionnaire")
+POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "questionnaire", "1", "rate", "how would",
+                 "how did", "what did", "note", "notez", "noter", "qu'avez", "qu’avez")
 SPONSOR_TRIGGERS = ("sponsor", "présent", "present", "offert", "propos", "possible", "soutenu", "financ", "brought",
-                    "powered", "supported")
+                    "powered", "supported", "offered")
 
 _FAMILIES: dict[str, set[str]] = {}
 for _fam, _words in list(TRIGGERS.items()) + [("poll", POLL_TRIGGERS), ("sponsor", SPONSOR_TRIGGERS)]:
     for _w in _words:
         _FAMILIES.setdefault(_w, set()).add(_fam)
+# the scan finds the longest trigger at a place: it stands for the shorter ones it begins with too
+for _w in _FAMILIES:
+    for _v in _FAMILIES:
+        if _v != _w and _w.startswith(_v):
+            _FAMILIES[_w] = _FAMILIES[_w] | _FAMILIES[_v]
 _TRIGGER_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(w) for w in _FAMILIES), key=len, reverse=True)) + ")")
 
 
@@ -181,6 +202,16 @@ _POSTAL = re.compile(r"\b\d{1,5}[\w ,.#°-]{0,40}\b(street|st\.?|avenue|ave\.?|r
                      r"all[ée]e|chemin|pmb|suite|bp)\b.{0,80}\b\d{4,5}\b", re.I)
 SOCIAL = re.compile(r"^(twitter|x|linkedin|facebook|instagram|youtube|tiktok|threads|bluesky|mastodon|"
                     r"substack notes|whatsapp|telegram|discord|rss|email|e-mail|github|reddit|spotify)$", re.I)
+
+
+# "— Mirek Stanek" under a linked title; a link whose text is only its site ("github.com")
+BYLINE = re.compile(r"^\s*(?:[—–]|-{1,2}|[Bb]y|[Pp]ar)\s+[A-ZÀ-Þ][\w'’.-]*"
+                    r"(?:\s+(?:de |van |von |da |le )?[A-ZÀ-Þ][\w'’.-]*){0,3}\s*$")
+BARE_LINK = re.compile(r"^(https?://)?(www\.)?([\w-]+\.)+[a-z]{2,12}(/\S*)?$", re.I)
+
+
+FOOTNOTES_HEADING = re.compile(r"^(foot ?notes?|end ?notes?|notes( de bas de page| et r[ée]f[ée]rences)?|"
+                               r"notes and references)\s*:?$", re.I)
 
 
 _AD_HINTS = ("utm_", "bhiiv", "bhcl", "doubleclick", "googleadservices", "ad_network", "adclick", "sponsy", "paved",
@@ -207,7 +238,8 @@ def sponsor_label(block: RawBlock) -> bool:
         return True
     if block.level or (block.bold and words <= 14):
         return bool(SPONSOR_PHRASE.match(text) or SPONSOR_IN_HEADING.search(text))
-    return words <= 10 and bool(SPONSOR_PHRASE.match(text))
+    # "Today's issue is presented by Acme." on a line of its own announces what follows
+    return words <= 10 and bool(SPONSOR_PHRASE.match(text)) or words <= 16 and bool(SPONSOR_SENTENCE.search(text))
 
 
 def strip_template_vars(text: str) -> str:
@@ -244,6 +276,8 @@ def classify(block: RawBlock) -> str | None:
             return "boilerplate"
     if block.link_only and words <= 3 and SOCIAL.match(plain):
         return "share"
+    if words <= 5 and not block.level and (BYLINE.match(text) or block.link_only and BARE_LINK.match(plain)):
+        return "byline" if BYLINE.match(text) else "link"
     return None
 
 
@@ -305,6 +339,14 @@ def refine(blocks: list[RawBlock], kinds: list[str | None]) -> None:
             j = i + 1
             while j < n and kinds[j] is None and blocks[j].tag == "li":
                 kinds[j] = kinds[i]
+                j += 1
+    # "Footnotes" / "Notes" as a heading: the notes under it are not read
+    for i in range(n):
+        if kinds[i] is None and is_heading(blocks[i]) and FOOTNOTES_HEADING.match(undecorate(blocks[i].text)):
+            kinds[i] = "footnote"
+            j = i + 1
+            while j < n and kinds[j] is None and not is_heading(blocks[j]) and not blocks[j].separator:
+                kinds[j] = "footnote"
                 j += 1
     extend_sponsors(blocks, kinds)
 
@@ -373,4 +415,20 @@ def extend_sponsors(blocks: list[RawBlock], kinds: list[str | None]) -> None:
             if kinds[j] is None or kinds[j] in ("sponsor", "subscribe", "boilerplate", "button", "image"):
                 kinds[j] = "sponsor"
             j += 1
+        after = [blocks[k].text for k in range(i + 1, j) if blocks[k].text]
+        if not is_heading(b) and (not after or len(after) == 1 and len(after[0].split()) <= 4):
+            _sponsored_above(blocks, kinds, i)  # nothing after the label but a tag: it closes the ad
         i = j
+
+
+def _sponsored_above(blocks: list[RawBlock], kinds: list[str | None], i: int) -> None:
+    """A label that ends its item ("Promoted by Acme" under an item's title and summary):
+    the item above it, from its heading, is the ad."""
+    k = i - 1
+    while k >= 0 and i - k <= 6 and not blocks[k].separator and kinds[k] in (None, "byline", "link") \
+            and blocks[k].path[: len(blocks[i].path)] == blocks[i].path[: len(blocks[k].path)]:
+        if is_heading(blocks[k]):
+            for m in range(k, i):
+                kinds[m] = "sponsor"
+            return
+        k -= 1

@@ -76,6 +76,12 @@ COMMON_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]
      ("readcrumb", "ariane")),
     ("footer", ("site-footer", "page-footer", "email-footer", "unsubscribe", "cookie", "consent", "gdpr"), (), (),
      (), ("contentinfo",), ()),
+    # the header a mail client adds to a forwarded issue ("---------- Forwarded message ---------")
+    ("boilerplate", ("gmail_attr", "divrplyfwdmsg", "moz-forward-header", "forwarded-header"), (), (), (), (), ()),
+    # footnote marks and bodies (Markdown renderers, Ghost, Substack, WordPress): a "¹" read in the
+    # middle of a sentence, or the notes read as a story, is noise to a listener
+    ("footnote", ("footnote", "fnref", "fn:", "fn-", "easy-footnote"), ("fn",), (), (), ("doc-noteref", "doc-endnotes"),
+     ()),
 )
 
 
