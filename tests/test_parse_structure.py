@@ -324,3 +324,16 @@ def test_notes_under_a_footnotes_heading_are_not_read():
             "<li>Scott, 1959.</li></ol>")
     doc = parse(body)
     assert "historical" not in read_text(doc) and titles(doc) == ["Un sujet", "Un autre sujet"]
+
+
+def test_an_essay_without_stories_is_one_story_named_after_the_issue():
+    para = "<p>" + " ".join(["Une phrase de l’essai qui développe son idée avec soin."] * 6) + "</p>"
+    doc = parse(f"<h1>Le problème de l’année</h1><p>Bonjour à tous,</p>{para * 5}", head="<title>Le problème de l’année</title>")
+    assert doc.greeting == "Bonjour à tous" and doc.intro == ()
+    assert titles(doc, "story") == ["Le problème de l’année"]
+    assert len(doc.stories[0].blocks) == 5
+
+
+def test_a_short_intro_before_stories_stays_the_intro():
+    doc = parse(f"<p>Bonjour à tous,</p><p>Trois sujets cette semaine, et un outil.</p><h2>Un sujet</h2>{STORY}")
+    assert doc.intro == ("Trois sujets cette semaine, et un outil.",) and titles(doc) == ["Un sujet"]

@@ -221,6 +221,9 @@ def _sponsor_part(marker: RawBlock) -> Story:
                  kind="sponsor")
 
 
+ESSAY_WORDS = 150
+
+
 def _to_block(b: RawBlock) -> Block:
     kind = "item" if b.tag == "li" else "caption" if b.tag == "figcaption" else "paragraph"
     return Block(text=b.text, label=b.label, kind=kind)
@@ -382,6 +385,7 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
     intro_blocks = [(i, b) for i, b in enumerate(blocks[:first_part]) if i not in toc_span]
     digest: list[tuple[str, list[RawBlock]]] = []
     in_digest = False
+    intro_raw: list[RawBlock] = []
     for k, (i, b) in enumerate(intro_blocks):
         if b.separator:
             continue
@@ -405,6 +409,7 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
             continue
         in_digest = False
         layout.intro.append(full)
+        intro_raw.append(b)
     for label, items in digest:
         if items:
             layout.parts.append(Story(title=label, blocks=tuple(_to_block(b) for b in items), kind="section"))
@@ -455,6 +460,14 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
         layout.parts.append(Story(title=strip_decoration(p["heading"].text) or p["heading"].text,
                                   blocks=tuple(p["blocks"]), url=_story_url(p["heading"], p["body"]),
                                   kind=p["kind"]))
+
+    # --- an essay: a long text with no stories after it (or a short part only) is itself the story,
+    # titled by the issue, so that it gets a chapter of its own and the intro stays a welcome
+    intro_words = sum(len(t.split()) for t in layout.intro)
+    part_words = sum(len(b.full_text().split()) for s in layout.parts for b in s.blocks)
+    if title and not layout.toc and intro_words >= ESSAY_WORDS and intro_words > 2 * part_words:
+        layout.parts.insert(0, Story(title=title, blocks=tuple(_to_block(b) for b in intro_raw)))
+        layout.intro = []
 
     # --- table of contents ↔ stories -------------------------------------------------------------
     for entry in layout.toc:
