@@ -337,3 +337,10 @@ def test_an_essay_without_stories_is_one_story_named_after_the_issue():
 def test_a_short_intro_before_stories_stays_the_intro():
     doc = parse(f"<p>Bonjour à tous,</p><p>Trois sujets cette semaine, et un outil.</p><h2>Un sujet</h2>{STORY}")
     assert doc.intro == ("Trois sujets cette semaine, et un outil.",) and titles(doc) == ["Un sujet"]
+
+
+def test_the_pages_own_date_wins_over_a_related_posts_time():
+    body = (f"<article><h1>Le grand titre</h1><h2>Un sujet</h2>{STORY}</article>"
+            "<div><a href='/p/old'>Un ancien billet</a> <time datetime='2025-05-21T17:45:07Z'>21 mai</time></div>")
+    doc = parse(body, head='<meta property="article:published_time" content="2025-10-02T08:00:00Z">')
+    assert doc.published == "2025-10-02"

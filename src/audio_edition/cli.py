@@ -195,7 +195,7 @@ def script(source, fmt, config_path, engine, voices_file, latest, since, diff):
     for p in prepared:
         s = p.script
         click.echo(f"# {s.title}")
-        click.echo(f"# {s.language} · {s.published or 'date inconnue'} · {len(s.segments)} segments")
+        click.echo(f"# {s.language} · {s.published or 'no date'} · {len(s.segments)} segments")
         for i, seg in enumerate(s.segments, 1):
             click.echo("")
             url = f"  <{seg.url}>" if seg.url else ""

@@ -35,6 +35,7 @@ _ISSUE_ONLY = re.compile(r"^.{0,50}?[\s—–:|·-]*\b(issue|num[ée]ro|n°|no\.
                          re.I)
 _FWD = re.compile(r"^\s*((fwd?|tr|re|fw)\s*:\s*)+", re.I)
 UNREAD_KINDS_HIDDEN_FROM_LIST = {"image", "separator"}
+UNTITLED = {"fr": "Sans titre", "en": "Untitled"}
 
 
 def _attached(el, root) -> bool:
@@ -288,7 +289,8 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     skipped.extend(layout.skipped)
     if not layout.parts and not layout.intro and not layout.greeting:
         raise ParseError(f"{where}: found no stories or text to read")
-    published = (iso_date(issue.published) or platform_date or meta_date or ld_date or layout.date_hint
+    # the page's own metadata before the platform's date markup, which a related-post card may also carry
+    published = (iso_date(issue.published) or meta_date or ld_date or platform_date or layout.date_hint
                  or next((d for d in (date_in_text(t, lang) for t in header_texts if len(t.split()) <= 20) if d), None)
                  or iso_date(next(iter(root.xpath("//time/@datetime")), None)))
     if not publication:
@@ -296,7 +298,7 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
                                          + [s.text for s in skipped if s.kind == "footer"])
     if not title:
         first = next((s.title for s in layout.parts), None)
-        title = first or "Sans titre"
+        title = first or UNTITLED.get(lang, UNTITLED["en"])
     return Document(
         title=title,
         language=lang,
