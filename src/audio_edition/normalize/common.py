@@ -69,6 +69,9 @@ def unicode_rules(words: Words) -> list[Rule]:
         rule("exponent", r"(?<=\d)²", "^2", gate='²'),
         rule("exponent", r"(?<=\d)³", "^3", gate='³'),
         rule("ordinal", r"(?<=[nN])º", "°", quiet=True, gate='º'),
+        # a footnote mark ("written.¹", "wha¹t") is not read; "m²" after a unit stays
+        rule("footnote mark", r"(?<=[^\W\d_])[¹⁴⁵⁶⁷⁸⁹⁰]+|(?<=[^\W\d_])[²³]+(?=[^\W\d_])|"
+                              r"(?<=[.,;:!?)\]»”’\"'])[¹²³⁴⁵⁶⁷⁸⁹⁰]+", "", gate='[¹²³⁴⁵⁶⁷⁸⁹⁰]'),
     ]
 
 
@@ -106,10 +109,14 @@ def decoration_rules() -> list[Rule]:
         # 1️⃣, #️⃣: the keycap carries its digit, which must go with it
         rule("emoji", r"[0-9#*]\ufe0f?\u20e3", " ", gate='⃣'),
         # inclusive writing: chercheur·euse·s → chercheurs (before the bullet rule eats the dot)
-        rule("inclusive", rf"({L}+)·({L}{{1,6}})(?:·(s))?(?!{L})", _inclusive, gate='·'),
+        rule("inclusive", rf"({L}+)[·•]({L}{{1,6}})(?:[·•](s))?(?!{L})", _inclusive, gate='[·•]'),
+        rule("inclusive", rf"({L}{{3,}})\.(e|fe|ne|le|te|se|ve|euse|rice|trice|ère)\.(s)(?!{L})", _inclusive,
+             gate=r"\.s\b"),
         rule("emoji", f"[{EMOJI_CLASS}]+", " "),
         # bullets and arrows used as bullets at the start of a line
         rule("bullet", rf"(?m)^[ \t]*(?:[-*>+–—]|[{ARROWS}]|=>|->)+[ \t]+", ""),
+        # the same marks after a sentence, inside a paragraph: "c'est par ici. > Prenez...", "photos. + Is..."
+        rule("bullet", r"(?<=[.!?:;])[ \t]+[>+›][ \t]+(?=[A-ZÀ-ÖØ-Þ\"«“])", " ", gate='[.!?:;][ \t]+[>+›]'),
         rule("arrow", rf"\s*(?:[{ARROWS}]|=>|-+>)\s*", ", ", gate='[←-⇿⟵-⟿>]'),
         # horizontal rules and decorative lines
         rule("decoration", r"(?m)^[ \t]*([-_=*~#.·•])\1{2,}[ \t]*$", "", gate='([-_=*~#.·•])\\1\\1'),

@@ -138,9 +138,18 @@ def _decade(m: re.Match) -> str:
     return y[:-1] + "ies" if y.endswith("y") else y + "s"
 
 
+def _month_days(m: re.Match) -> str:
+    month = _MONTH_ABBR.get(m.group(1).rstrip("."), m.group(1))
+    out = f"{month} {ordinal(int(m.group(2)))} to {ordinal(int(m.group(3)))}"
+    return out + (f", {year(int(m.group(4)))}" if m.group(4) else "")
+
+
 DATES = [
     rule("date", r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])", _iso),
     rule("date", r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d/])", _slash_date),
+    rule("date", r"(?<![\w.])(\d{2})\.(\d{2})\.(\d{4}|\d{2})(?![\d.]|\.\d)", _slash_date),  # 06.27.24
+    rule("date", rf"\b({MONTHS_RE})\.?\s(\d{{1,2}})(?:st|nd|rd|th)?\s?[-–]\s?(\d{{1,2}})(?:st|nd|rd|th)?"
+                 rf"(?:,?\s(\d{{4}}))?(?![\d])", _month_days),  # June 4-5
     rule("date", rf"\b({MONTHS_RE})\.?\s(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s(\d{{4}}))?(?![\d])", _month_day),
     rule("date", rf"(?<![\w,.])(\d{{1,2}})(?:st|nd|rd|th)?\s({MONTHS_RE})\.?(?:,?\s(\d{{4}}))?(?![\d])",
          _day_month),
@@ -163,6 +172,7 @@ ORDINALS = [
 ]
 
 RANGES = [
+    rule("range", rf"{B}({DEC})\s?[-–—]\s?({DEC})\s?[x×](?![\w])", r"\1 to \2 times"),  # 23-100x
     rule("range", rf"{B}({DEC})\s?[-–—]\s?({DEC})(?![\w]|,\d|[-–—]\d|\.\d)", r"\1 to \2"),
 ]
 
@@ -268,6 +278,10 @@ def _version(m: re.Match) -> str:
 
 
 NUMBERS = [
+    # a bare four-digit number from 1800 to 2099 is a year in English prose ("the 2021 fiasco",
+    # "2021 was a record"); counts of that size are written with a comma ("2,021 people")
+    rule("year", r"(?<![\w,.$€£¥-])(18\d\d|19\d\d|20\d\d)(?![\d%]|[,.]\d|\s?(?:percent|per cent)\b)",
+         lambda m: year(int(m.group(1)))),
     rule("version", r"(?<![\w,.])\d+(?:\.\d+){2,}(?![\d])", _version),
     rule("number", rf"(?<![\w,.])({DEC})(?![\d])", lambda m: number(m.group(1))),
     rule("number", r"\d+", lambda m: cardinal(int(m.group(0)))),

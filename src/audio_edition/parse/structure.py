@@ -26,7 +26,7 @@ NUMBERED = re.compile(r"^\s*(?:#\s?\d{1,3}\b\s*[.):\-–—]?\s*|\d{1,3}\s*[.)]\
                       r"(?:n[°o]|no\.)\s?\d{1,3}\s*[-–—:.]\s*)", re.I)
 EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\uFE0F\u20E3\u200D\u2190-\u21FF"
                    "\u25A0-\u25FF\U000E0000-\U000E007F]")
-BULLET = re.compile(r"^\s*(?:👉|👇|➡️?|→|▶️?|►|•|·|‣|–|—|-|\*|✅|✔️?|🔹|🔸|▪️?|\d{1,2}\s*[.)])\s*")
+BULLET = re.compile(r"^\s*(?:👉|👇|➡️?|→|▶️?|►|•|·|‣|–|—|-|\*|✅|✔️?|🔹|🔸|▪️?|\d{1,2}\s*[.)]|[>›»+](?=\s))\s*")
 TOC_INTRO = re.compile(
     r"^(voici |voil[àa] )?(le |au |notre )?(sommaire|au programme|au menu|programme|menu)\b|"
     r"(au|le) sommaire|au programme (de|cette|aujourd)|dans (cette|ce|la) (édition|[ée]dition|lettre|newsletter|num[ée]ro)|"
