@@ -3,7 +3,6 @@ and nothing left behind."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -3,7 +3,6 @@ by a local http.server started here; never the real network)."""
 
 from __future__ import annotations
 
-import base64
 import http.server
 import threading
 import time
