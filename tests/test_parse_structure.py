@@ -204,6 +204,8 @@ def test_email_header_is_not_read_and_gives_the_date():
     ('<meta property="article:published_time" content="2025-10-02T08:00:00Z">', ""),
     ('<meta itemprop="datePublished" content="2025-10-02T08:00:00+02:00">', ""),
     ("", '<p><time datetime="2025-10-02T06:30:00.000Z"></time></p>'),
+    ('<script type="application/ld+json"><![CDATA[{"@type": "NewsArticle", "datePublished": '
+     '"2025-10-02T08:00:00+02:00"}]]></script>', ""),
 ])
 def test_a_timestamp_gives_the_date(head, body_extra):
     """Platforms write the date as a full timestamp: its day is the issue's date."""
@@ -344,3 +346,10 @@ def test_the_pages_own_date_wins_over_a_related_posts_time():
             "<div><a href='/p/old'>Un ancien billet</a> <time datetime='2025-05-21T17:45:07Z'>21 mai</time></div>")
     doc = parse(body, head='<meta property="article:published_time" content="2025-10-02T08:00:00Z">')
     assert doc.published == "2025-10-02"
+
+
+def test_the_publication_named_in_a_copyright_line_without_the_links_after_it():
+    body = (f"<h1>Le grand titre</h1><h2>Un sujet</h2>{STORY}"
+            "<div class='footer'><p>© 2022 Slow Chinese <a href='#'>Unsubscribe</a><br>548 Market Street PMB 72296, "
+            "San Francisco, CA 94104</p></div>")
+    assert parse(body).publication == "Slow Chinese"

@@ -138,6 +138,11 @@ _SUBSCRIBED_TO = re.compile(r"(?:subscribed to|signed up for|abonn[ée]e?s? [àa
                             r"([A-ZÀ-Ý][^.,!;:()\n]{1,40}?)(?:\s*[.,!;:(]|\s+(?:on|via|sur|par|because)\b|$)")
 
 
+# "© 2022 Andrew Methven Unsubscribe": the footer's links run on after the name
+_TRAILING_CTA = re.compile(r"(\s+(unsubscribe|se d[ée]sabonner|d[ée]sabonnement|d[ée]sinscription|manage|g[ée]rer|"
+                           r"preferences|pr[ée]f[ée]rences|privacy|view online|voir en ligne))+\s*$", re.I)
+
+
 def _guess_publication(titles: list[str | None], footer_texts: list[str]) -> str | None:
     """The newsletter's name when nothing declares it: "Tiny Tools #203: ..." in the title,
     "© 2025 MAMMAM IA!" or "you subscribed to Tiny Tools" in the footer."""
@@ -147,8 +152,9 @@ def _guess_publication(titles: list[str | None], footer_texts: list[str]) -> str
             return m.group(1).strip(" -–—:·|")
     for text in footer_texts:
         m = _COPYRIGHT.search(text)
-        if m and len(m.group(1).split()) <= 5:
-            return m.group(1).strip()
+        name = _TRAILING_CTA.sub("", m.group(1)).strip() if m else ""
+        if name and len(name.split()) <= 5:
+            return name
     for text in footer_texts:
         m = _SUBSCRIBED_TO.search(text)
         if m and len(m.group(1).split()) <= 5:

@@ -77,14 +77,18 @@ def meta_content(root, *names: str) -> str | None:
     return None
 
 
+_LD_WRAPPER = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
+
+
 def json_ld(root) -> dict:
     """The first JSON-LD object describing an article (``Article``, ``BlogPosting``...)."""
     best: dict = {}
     for node in root.iter("script"):
         if (node.get("type") or "").lower() != "application/ld+json":
             continue
+        text = _LD_WRAPPER.sub("", node.text or "")  # <![CDATA[ ... ]]>, <!-- ... --> around the JSON
         try:
-            data = json.loads(node.text or "")
+            data = json.loads(text)
         except ValueError:
             continue
         candidates = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
