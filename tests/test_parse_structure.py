@@ -353,3 +353,27 @@ def test_the_publication_named_in_a_copyright_line_without_the_links_after_it():
             "<div class='footer'><p>© 2022 Slow Chinese <a href='#'>Unsubscribe</a><br>548 Market Street PMB 72296, "
             "San Francisco, CA 94104</p></div>")
     assert parse(body).publication == "Slow Chinese"
+
+
+def test_ghost_link_cards_are_read_as_one_line_each():
+    """A Ghost digest lists its latest posts as bookmark cards: their titles are what the listener came for."""
+    card = ("<figure class='kg-card kg-bookmark-card'><a class='kg-bookmark-container' href='https://ex.org/{n}'>"
+            "<div class='kg-bookmark-content'><div class='kg-bookmark-title'>{t}</div>"
+            "<div class='kg-bookmark-description'>Ce que dit le billet {n}.</div><div class='kg-bookmark-metadata'>"
+            "<span class='kg-bookmark-publisher'>Earthen</span></div></div></a></figure>")
+    body = ("<div class='post-content'><p>Bonjour à tous,</p><p>Voici nos derniers billets, à lire ou à écouter.</p>"
+            + card.format(n=1, t="Écrire la Terre") + card.format(n=2, t="Le problème du calendrier") + "</div>")
+    doc = parse(body, head="<meta name='generator' content='Ghost 6.0'>")
+    text = read_text(doc)
+    assert "Écrire la Terre. Ce que dit le billet 1." in text
+    assert "Le problème du calendrier. Ce que dit le billet 2." in text
+    assert "Earthen" not in text
+
+
+def test_a_lone_ghost_link_card_is_an_aside_not_read():
+    body = ("<div class='gh-content'><h2>Un sujet</h2>" + STORY +
+            "<figure class='kg-card kg-bookmark-card'><a class='kg-bookmark-container' href='https://ex.org/1'>"
+            "<div class='kg-bookmark-title'>Un autre billet</div><div class='kg-bookmark-description'>Son résumé."
+            "</div></a></figure>" + STORY + "</div>")
+    doc = parse(body, head="<meta name='generator' content='Ghost 6.0'>")
+    assert "Un autre billet" not in read_text(doc)

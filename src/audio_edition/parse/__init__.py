@@ -162,6 +162,27 @@ def _guess_publication(titles: list[str | None], footer_texts: list[str]) -> str
     return None
 
 
+def _cards_as_lines(body, platform: platforms.Platform) -> None:
+    """Link cards (title, description, site, thumbnail) become one paragraph each, "Title.
+    Description.", when there are several: a list of posts. A lone card is an aside, left to
+    the platform's skip rules."""
+    for card_sel, title_sel, desc_sel in platform.selectors["cards"]:
+        cards = card_sel(body)
+        if len(cards) < 2:
+            continue
+        for card in cards:
+            title = next((_text_of(t) for t in title_sel(card)), "")
+            desc = next((_text_of(d) for d in desc_sel(card)), "")
+            if not title:
+                continue
+            line = card.makeelement("p", {})
+            line.text = title if not desc else f"{title.rstrip('.!?')}. {desc}"
+            line.tail = card.tail
+            card.addprevious(line)
+            card.tail = None
+            _remove(card)
+
+
 def _content_root(body, platform: platforms.Platform):
     total = len(_text_of(body)) or 1
     for p in (platform, platforms.GENERIC) if platform is not platforms.GENERIC else (platform,):
@@ -244,6 +265,7 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
 
     # --- content ---------------------------------------------------------------------------------
     content = _content_root(body, platform)
+    _cards_as_lines(body, platform)
     n_hidden = len(skipped_raw)
     _remove_chrome(body, content, platform, skipped_raw)
     before, after = _texts_outside(body, content)

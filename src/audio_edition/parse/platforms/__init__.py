@@ -28,6 +28,9 @@ class Platform:
     date: tuple[str, ...] = ()
     author: tuple[str, ...] = ()
     publication: tuple[str, ...] = ()
+    # link cards read as one line "Title. Description." when several make a list of posts:
+    # (card selector, title selector, description selector)
+    cards: tuple[tuple[str, str, str], ...] = ()
     min_score: int = 1
 
     def score(self, raw: str) -> int:
@@ -46,6 +49,7 @@ class Platform:
             "byline": comp(self.byline), "date": comp(self.date), "author": comp(self.author),
             "publication": comp(self.publication),
             "skip": [(CSSSelector(s), kind) for s, kind in self.skip],
+            "cards": [tuple(CSSSelector(x) for x in card) for card in self.cards],
         }
 
     def first(self, root, what: str):

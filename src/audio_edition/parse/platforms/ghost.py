@@ -2,7 +2,9 @@
 ``.kg-card``), newsletter e-mails (``.post-content``, ``.post-meta``, ``td.footer``,
 ``%%{unsubscribe_url}%%``) and RSS. Cards never read: ``.kg-signup-card`` (subscribe),
 ``.kg-cta-card`` with a sponsor label (sponsor; otherwise a call to action), ``.kg-button-card``,
-``.kg-bookmark-card`` (link previews), ``.gh-post-upgrade-cta`` (paywall)."""
+``.gh-post-upgrade-cta`` (paywall). A lone ``.kg-bookmark-card`` is a link preview, not read;
+several are a list of posts (a digest e-mail's latest posts), each read as one line: title and
+description."""
 
 from . import Platform
 
@@ -17,7 +19,7 @@ PLATFORM = Platform(
          ".gh-signup, [data-members-form], .gh-cta", "subscribe"),
         (".kg-cta-card", "button"),  # "sponsor" when its label says so
         (".kg-button-card", "button"),
-        (".kg-bookmark-card", "embed"),
+        (".kg-bookmark-card", "embed"),  # a lone link preview (several are read: see ``cards``)
         (".kg-embed-card, .kg-video-card, .kg-audio-card, .kg-file-card, .kg-product-card", "embed"),
         (".gh-article-header, .article-header, .post-header, .post-meta, .gh-article-meta, "
          ".article-byline", "header"),
@@ -34,4 +36,5 @@ PLATFORM = Platform(
     date=("time.gh-article-meta-date", "time.byline-meta-date", "time[datetime]", ".post-meta-date"),
     author=(".gh-article-author-name", ".author-name", ".byline-name", ".post-meta-author"),
     publication=(".site-title", ".gh-head-logo", ".site-title-wrapper"),
+    cards=((".kg-bookmark-card", ".kg-bookmark-title", ".kg-bookmark-description"),),
 )
