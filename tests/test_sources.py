@@ -98,6 +98,19 @@ def test_eml_html_part(tmp_path, charset, cte):
     assert issue.feed_meta["publication"] == "La Lettre"
 
 
+def test_eml_whose_header_folding_was_lost_still_gives_its_html(tmp_path):
+    """Archives sometimes store mail with folded header lines un-indented: the headers then end
+    early and the MIME parts would be read as text. The folding is mended instead."""
+    raw = make_eml("<html><body><p>Bonjour, la lettre de mars.</p></body></html>")
+    broken = (b"Received: from mx.example.org (mx.example.org [10.0.0.1])\r\n"
+              b"by work-mx.example.org (Postfix) with ESMTP id 4C8B1\r\n" + raw)
+    path = tmp_path / "broken.eml"
+    path.write_bytes(broken)
+    [issue] = sources.load(str(path))
+    assert "Bonjour, la lettre de mars." in issue.raw_html and "ESMTP" not in issue.raw_html
+    assert issue.title == "Le sujet du jour"
+
+
 def test_eml_without_html_part_reads_the_text(tmp_path):
     msg = EmailMessage()
     msg["Subject"] = "Texte seul"

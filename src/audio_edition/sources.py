@@ -162,6 +162,21 @@ def _plain_to_html(text: str) -> str:
     return "<html><body>" + "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paras) + "</body></html>"
 
 
+_HTML_PART = re.compile(rb"(?im)^content-type:[ \t]*text/html")
+_FIELD = re.compile(rb"^[!-9;-~]+:")
+
+
+def _mend_folding(data: bytes) -> bytes:
+    """Indent header lines that are not ``Name: value`` (continuations that lost their indent)."""
+    lines = data.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if not line.strip():
+            break
+        if i and not _FIELD.match(line) and line[:1] not in (b" ", b"\t"):
+            lines[i] = b" " + line
+    return b"".join(lines)
+
+
 def read_eml(data: bytes, where: str, source: str | None = None, ident: str = "") -> Issue:
     """An e-mail (RFC 822 / MIME) → one ``Issue`` from its HTML part."""
     if not data.strip():
@@ -176,6 +191,13 @@ def read_eml(data: bytes, where: str, source: str | None = None, ident: str = ""
     if not msg.keys():
         raise SourceError(f"{where}: not an e-mail message (no headers)")
     part = msg.get_body(preferencelist=("html",))
+    if part is None and _HTML_PART.search(data):
+        # an HTML part is there but the headers broke early (a folded line that lost its indent,
+        # as some archives store mail): mend the folding once, rather than read MIME aloud
+        msg = email.message_from_bytes(_mend_folding(data), policy=email.policy.default)
+        part = msg.get_body(preferencelist=("html",))
+        if part is None:
+            raise SourceError(f"{where}: the e-mail holds an HTML part that cannot be reached (broken MIME headers)")
     plain = None
     if part is None:
         plain = msg.get_body(preferencelist=("plain",))
