@@ -377,3 +377,17 @@ def test_a_lone_ghost_link_card_is_an_aside_not_read():
             "</div></a></figure>" + STORY + "</div>")
     doc = parse(body, head="<meta name='generator' content='Ghost 6.0'>")
     assert "Un autre billet" not in read_text(doc)
+
+
+def test_a_digest_of_linked_titles_under_category_headings_reads_each_item():
+    """TLDR-style: <h1> categories, each over linked bold titles with a summary; the items are the stories."""
+    def item(n):
+        return (f"<div><a href='https://ex.org/{n}'><strong>Item number {n} of the digest (4 minute read)</strong></a>"
+                f"<br><br><span>The summary of item {n}, in two plain sentences. It says what happened.</span></div>")
+    body = ("<table><tr><td><p>Hello, here is today's digest.</p>"
+            "<h1>Big Tech &amp; Startups</h1>" + item(1) + item(2)
+            + "<h1>Research &amp; Innovation</h1>" + item(3) + "</td></tr></table>")
+    doc = parse(body)
+    assert titles(doc) == [f"Item number {n} of the digest" for n in (1, 2, 3)]
+    assert [s.url for s in doc.stories] == [f"https://ex.org/{n}" for n in (1, 2, 3)]
+    assert "The summary of item 2" in read_text(doc)

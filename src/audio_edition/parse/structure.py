@@ -70,13 +70,20 @@ _SHARE_LINK = re.compile(r"(twitter\.com/intent|x\.com/intent|facebook\.com/shar
                          r"mailto:|/subscribe\b|/share\b|\.(png|jpe?g|gif|webp|svg)(\?|$)|^#|^javascript:)", re.I)
 
 
+# "(4 minute read)", "(lecture : 5 min)", "· 3 min de lecture" after a title
+READ_TIME = re.compile(r"\s*[(\[]?\s*(?:\d{1,3}\s*(?:-\s*)?(?:minutes?|mins?|min\.?)\s*(?:read|de lecture|lecture)|"
+                       r"(?:temps de )?lecture\s*:?\s*\d{1,3}\s*min(?:utes?)?\.?|reading time:?\s*\d{1,3}\s*min(?:utes?)?)"
+                       r"\s*[)\]]?\s*$", re.I)
+
+
 def strip_decoration(text: str) -> str:
     """Remove emoji, keycaps, bullets and numbering marks around a heading or TOC entry."""
     text = KEYCAP.sub("", text)
     text = EMOJI.sub("", text)
     text = BULLET.sub("", text)
     text = NUMBERED.sub("", text)
-    return clean_text(text).strip(" :–—-|")
+    text = READ_TIME.sub("", text)
+    return clean_text(text).strip(" :–—-|·•")
 
 
 def similar(a: str, b: str) -> bool:
@@ -279,14 +286,17 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
 
     # no usable headings: bold one-line paragraphs are the titles
     titled = [i for i in cand if has_body(i) and i not in toc_span and i not in forced and blocks[i].level]
-    if len(titled) < 2:
-        for i, b in enumerate(blocks):
-            if i in cand or i in toc_span or b.separator:
-                continue
-            if b.bold and b.label is None and b.tag != "li" and 1 <= len(b.text.split()) <= 20 and \
-                    len(b.text) < 140 and not b.text.endswith(("?", ":", "…")) and not GREETING.match(b.text) \
-                    and not b.text.endswith(".") and i > 0:
-                cand[i] = 8
+    bold_titles = [i for i, b in enumerate(blocks)
+                   if i not in cand and i not in toc_span and not b.separator and i > 0
+                   and b.bold and b.label is None and b.tag != "li" and 1 <= len(b.text.split()) <= 20
+                   and len(b.text) < 140 and not b.text.endswith(("?", ":", "…", ".")) and not GREETING.match(b.text)]
+    # a digest (TLDR, Kotlin Weekly...): headings name categories, each over several linked bold titles
+    linked_titles = [i for i in bold_titles if blocks[i].link_only and has_body(i)]
+    heads_over_titles = bool(titled) and all(i + 1 in linked_titles for i in titled)
+    if len(titled) < 2 or (len(linked_titles) >= 3 and (len(linked_titles) >= 2 * len(titled) or
+                                                        len(linked_titles) > len(titled) and heads_over_titles)):
+        for i in bold_titles:
+            cand[i] = 8
 
     # pseudo-headings with nothing under them are text (a list of steps written "1. ...")
     for i in sorted(cand):
