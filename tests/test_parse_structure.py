@@ -174,6 +174,9 @@ def test_poll_question_and_options_are_not_read():
     ("Most Popular From Last Issue", "related"),
     ("1 = Didn't enjoy it at all // 5 = Really enjoyed it", "poll"),
     ("— Mirek Stanek", "byline"),
+    ("If you want to submit an article for the next issue, please drop us an email.", "subscribe"),
+    ("Thanks to JetBrains for their support!", "sponsor"),
+    ("Merci à Qonto pour son soutien !", "sponsor"),
     ("<a href='https://github.com/x/y'>github.com</a>", "link"),
 ])
 def test_calls_to_action_and_chrome(line, kind):

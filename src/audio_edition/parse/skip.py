@@ -39,7 +39,9 @@ SPONSOR_PHRASE = re.compile(
     r"un (petit )?mot de (notre|nos) (sponsor|partenaire)s?|le mot (du|de notre) (sponsor|partenaire)|"
     r"sponsored by|presented by|in partnership with|brought to you by|together with|thanks to our sponsors?|"
     r"(a )?(quick )?word from (our|today['’]s|this week['’]s) (sponsor|partner)s?|today['’]s sponsor|"
-    r"this (week|issue)['’]s sponsor|from our (sponsor|partner)s?)\b", re.I)
+    r"this (week|issue)['’]s sponsor|from our (sponsor|partner)s?|"
+    r"(big |many )?thanks to [^.!?]{1,40}? for (their|its|the) (support|sponsorship)|"
+    r"merci [àa] [^.!?]{1,40}? pour (son|leur) (soutien|sponsoring|partenariat))\b", re.I)
 SPONSOR_START = re.compile(SPONSOR_WORD.pattern + "|" + SPONSOR_PHRASE.pattern, re.I)
 SPONSOR_SENTENCE = re.compile(
     r"\b((ce|cette|cet|la|le|notre|today['’]s|this|this week['’]s|\w+['’]s) (newsletter|lettre|[ée]dition|issue|"
@@ -93,7 +95,9 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         r"free trial|essai gratuit|upgrade to unlock|unlock (the following|this post|all)|"
         r"we rely on (sponsors|readers)|submit a sponsored|want to (advertise|sponsor)|advertise (with|in) (us|this)|"
         r"(sponsor|advertise in) (this|the) newsletter|pour (être|etre) visible dans|\b(annonceurs?|ads|advertising|sponsors?)@|"
-        r"share (this|the) newsletter|partage[rz]? (cette|la|notre) (newsletter|lettre))",
+        r"share (this|the) newsletter|partage[rz]? (cette|la|notre) (newsletter|lettre)|"
+        r"(want|like) to (submit|suggest|share) an? (article|link|story|post)|submit an? (article|link) for|"
+        r"(propose[rz]?|soumet(s|tez|tre)|envoie[rz]?(-nous)?) (un|ton|votre) (article|lien|sujet) pour)",
         re.I)),
     ("footer", _LONG, re.compile(
         r"(\bd[ée]sabonner\b|\bd[ée]sabonnement\b|d[ée]sinscri|\bunsubscribe\b|opt[- ]out|"
@@ -150,7 +154,8 @@ TRIGGERS = {
                   "to keep", "to continue", "réservé", "reserve", "for paid", "donat", "don", "patreon", "ko-fi",
                   "buy me", "soutenez", "support", "become a", "free trial", "essai", "unlock", "rely on",
                   "submit a", "want to", "advertis", "annonceur", "sponsor this", "sponsor the", "partage",
-                  "pour être", "pour etre", "ads@", "sponsors@", "sponsor@"),
+                  "pour être", "pour etre", "ads@", "sponsors@", "sponsor@", "want to", "like to", "submit",
+                  "propose", "soumet", "envoie"),
     "footer": ("désabonn", "desabonn", "désinscri", "desinscri", "unsubscribe", "opt-out", "opt out", "update",
                "manage", "change", "gérer", "gerer", "modifier", "mettre à jour", "mettre a jour", "why did", "why am",
                "tu reçois", "tu recois", "vous recevez", "as reçu", "as recu", "avez reçu", "avez recu", "you are",
@@ -172,7 +177,7 @@ TRIGGERS = {
 POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "questionnaire", "1", "rate", "how would",
                  "how did", "what did", "note", "notez", "noter", "qu'avez", "qu’avez")
 SPONSOR_TRIGGERS = ("sponsor", "présent", "present", "offert", "propos", "possible", "soutenu", "financ", "brought",
-                    "powered", "supported", "offered")
+                    "powered", "supported", "offered", "thanks to", "merci à", "merci a")
 
 _FAMILIES: dict[str, set[str]] = {}
 for _fam, _words in list(TRIGGERS.items()) + [("poll", POLL_TRIGGERS), ("sponsor", SPONSOR_TRIGGERS)]:
