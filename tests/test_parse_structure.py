@@ -394,3 +394,19 @@ def test_a_digest_of_linked_titles_under_category_headings_reads_each_item():
     assert titles(doc) == [f"Item number {n} of the digest" for n in (1, 2, 3)]
     assert [s.url for s in doc.stories] == [f"https://ex.org/{n}" for n in (1, 2, 3)]
     assert "The summary of item 2" in read_text(doc)
+
+
+def test_a_closing_link_that_only_names_its_site_is_not_read():
+    body = ("<h2>Un sujet</h2><p>Un paragraphe qui résume l’article en deux phrases. Il dit ce qui s’est passé.<br>"
+            "<a href='https://blog.jetbrains.com/x'>blog.jetbrains.com</a></p><h2>Un autre</h2>" + STORY)
+    text = read_text(parse(body))
+    assert "jetbrains" not in text and "Il dit ce qui s’est passé." in text
+
+
+def test_a_tag_or_category_badge_before_the_next_title_is_not_read():
+    body = "".join(f"<h2>Le sujet numéro {n}</h2>{STORY}<p><a href='/tag/{n}'><em>{tag}</em></a></p>"
+                   for n, tag in ((1, "Leadership"), (2, "Tests"), (3, "Cloud")))
+    doc = parse(body)
+    text = read_text(doc)
+    assert "Leadership" not in text and "Tests" not in text
+    assert titles(doc) == [f"Le sujet numéro {n}" for n in (1, 2, 3)]

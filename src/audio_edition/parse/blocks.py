@@ -182,8 +182,23 @@ def _segments(pieces: list) -> list[list]:
 _LABEL = re.compile(r"^(.{2,80}?)\s*[:：]\s*$", re.S)
 
 
+_SITE_ONLY = re.compile(r"^\s*(?:https?://)?(?:www\.)?(?:[\w-]+\.)+[a-z]{2,12}/?\s*$", re.I)
+
+
+def _drop_trailing_site(pieces: list) -> list:
+    """"... the summary. blog.jetbrains.com": a closing link whose text is only its site is not read."""
+    k = len(pieces)
+    while k and not pieces[k - 1][0].strip():
+        k -= 1
+    if k and pieces[k - 1][2] and _SITE_ONLY.match(pieces[k - 1][0]) and \
+            any(_WORDY.search(p[0]) for p in pieces[:k - 1]):
+        return pieces[:k - 1]
+    return pieces
+
+
 def block_from_pieces(tag: str, pieces: list, classes: str, element_id: str | None, path: tuple[int, ...],
                       in_li: bool) -> RawBlock | None:
+    pieces = _drop_trailing_site(pieces)
     text = clean_text("".join(p[0] for p in pieces))
     if text and not _WORDY.search(text):
         text = ""  # emoji or punctuation only: decoration

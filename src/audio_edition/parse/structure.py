@@ -231,6 +231,12 @@ def _sponsor_part(marker: RawBlock) -> Story:
 ESSAY_WORDS = 150
 
 
+def _is_tag_line(b: RawBlock) -> bool:
+    text = strip_decoration(b.full_text())
+    return bool(text) and len(text.split()) <= 3 and not b.label and text[-1] not in ".!?…:;,»\"”)" \
+        and not any(ch.isdigit() for ch in text)
+
+
 def _to_block(b: RawBlock) -> Block:
     kind = "item" if b.tag == "li" else "caption" if b.tag == "figcaption" else "paragraph"
     return Block(text=b.text, label=b.label, kind=kind)
@@ -451,8 +457,16 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
         current["blocks"].append(_to_block(b))
         current["body"].append(b)
 
-    # closing words at the end of the last part ("C'est tout pour cette semaine !")
+    # a tag or category badge just before the next title ("Articles", "Tests", "LLM") closes
+    # nothing: it labels what follows or the item above, and reads as a stray word
     real = [p for p in parts if "sponsor" not in p]
+    for p in real[:-1]:
+        while p["body"] and _is_tag_line(p["body"][-1]) and len(p["body"]) > 1:
+            layout.skipped.append(Skipped("heading", p["body"][-1].full_text()))
+            p["body"].pop()
+            p["blocks"].pop()
+
+    # closing words at the end of the last part ("C'est tout pour cette semaine !")
     if real:
         last = real[-1]
         for k, (raw, blk) in enumerate(zip(last["body"], last["blocks"])):
