@@ -410,3 +410,16 @@ def test_a_tag_or_category_badge_before_the_next_title_is_not_read():
     text = read_text(doc)
     assert "Leadership" not in text and "Tests" not in text
     assert titles(doc) == [f"Le sujet numéro {n}" for n in (1, 2, 3)]
+
+
+def test_an_ad_at_the_top_goes_with_its_button_and_the_first_item_is_still_a_story():
+    item = ("<div><p><a href='https://ex.org/{n}'><strong>The item number {n}</strong></a></p>"
+            "<p>A summary of the item, in two plain sentences. It says what the article covers.</p></div>")
+    body = ("<div><p>Today's issue is presented by Acme</p><h2>Don't build your own auth</h2>"
+            "<p>Acme integrates with any stack and deploys anywhere.</p></div>"
+            "<div><p><a href='https://acme.example/signup'>Start For Free Today</a></p></div>"
+            + "".join(item.format(n=n) for n in (1, 2, 3)))
+    doc = parse(body)
+    text = read_text(doc)
+    assert "Acme" not in text and "Start For Free" not in text
+    assert titles(doc) == [f"The item number {n}" for n in (1, 2, 3)]

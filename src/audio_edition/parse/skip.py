@@ -423,6 +423,11 @@ def extend_sponsors(blocks: list[RawBlock], kinds: list[str | None]) -> None:
         after = [blocks[k].text for k in range(i + 1, j) if blocks[k].text]
         if not is_heading(b) and (not after or len(after) == 1 and len(after[0].split()) <= 4):
             _sponsored_above(blocks, kinds, i)  # nothing after the label but a tag: it closes the ad
+        elif j < n and j > i + 1 and kinds[j] is None and blocks[j].link_only and not blocks[j].level \
+                and len(blocks[j].text.split()) <= 6 and (j + 1 >= n or is_heading(blocks[j + 1])
+                                                          or blocks[j + 1].separator):
+            kinds[j] = "sponsor"  # the ad's button, in a box of its own just after it ("Start For Free Today")
+            j += 1
         i = j
 
 

@@ -293,7 +293,7 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
     # no usable headings: bold one-line paragraphs are the titles
     titled = [i for i in cand if has_body(i) and i not in toc_span and i not in forced and blocks[i].level]
     bold_titles = [i for i, b in enumerate(blocks)
-                   if i not in cand and i not in toc_span and not b.separator and i > 0
+                   if i not in cand and i not in toc_span and not b.separator and (i > 0 or b.link_only)
                    and b.bold and b.label is None and b.tag != "li" and 1 <= len(b.text.split()) <= 20
                    and len(b.text) < 140 and not b.text.endswith(("?", ":", "…", ".")) and not GREETING.match(b.text)]
     # a digest (TLDR, Kotlin Weekly...): headings name categories, each over several linked bold titles
