@@ -423,3 +423,9 @@ def test_an_ad_at_the_top_goes_with_its_button_and_the_first_item_is_still_a_sto
     text = read_text(doc)
     assert "Acme" not in text and "Start For Free" not in text
     assert titles(doc) == [f"The item number {n}" for n in (1, 2, 3)]
+
+
+def test_an_editorial_sentence_that_says_sign_up_is_read():
+    line = "To follow along, go sign up for ChatGPT (seriously, go do that now), and try one prompt below."
+    doc = parse(f"<h2>Un sujet</h2>{STORY}<p>{line}</p><h2>Un autre</h2>{STORY}")
+    assert line in read_text(doc)

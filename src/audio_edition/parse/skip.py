@@ -80,7 +80,7 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         r"re[çc]u (cet|ce) (e-?mail|message) d['’]un ami|was forwarded|forwarded (this|to you)|someone forwarded|"
         r"got this from a friend|\babonne[- ]toi\b|\babonnez[- ]vous\b|\bs['’]abonner\b|\bje m['’]abonne\b|"
         r"\binscris[- ]toi\b|\binscrivez[- ]vous\b|\bsubscribe (here|now|today|for free|to|below)\b|"
-        r"^subscribe\b|\bsign up (here|now|for|today|to)\b|^sign up\b|get (it|this|our newsletter|the newsletter) "
+        r"^subscribe\b|\bsign up (here|now|today|for (free|our|my|the|a free|updates)|to (our|my|the|receive|get))\b|^sign up\b|get (it|this|our newsletter|the newsletter) "
         r"(in|delivered to|straight to) your inbox|\bjoin (\d[\d,. ]*|thousands of|over|more than) .{0,30}"
         r"(readers|subscribers)|rejoins? (les )?(\d[\d  .]*|des milliers de|plus de) .{0,30}(lecteurs|abonn[ée]s)|"
         r"re[çc]ois .{0,40} chaque (semaine|jour|matin|mois)|upgrade to (paid|premium)|become a (paid|premium) "
