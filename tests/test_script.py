@@ -54,6 +54,17 @@ def test_transitions_vary_first_and_last_are_announced():
     assert "L’outil de la semaine" in lines[-1]
 
 
+def test_a_title_announced_after_a_comma_starts_lower_case_unless_it_is_a_name(tmp_path):
+    cfg = tmp_path / "show.toml"
+    cfg.write_text('[templates]\nsection = ["Et maintenant, {story}."]\n', encoding="utf-8")
+    doc = Document(title="La lettre", language="fr", stories=(
+        story("Sujet A", "Texte A."), story("L’outil de la semaine", "Un outil.", kind="section"),
+        story("Google Maps passe à l’IA", "Texte.", kind="section")))
+    lines = [seg.text for seg in build_script(doc, load_config(cfg)).segments if seg.role == "transition"]
+    assert "Et maintenant, l’outil de la semaine." in lines
+    assert "Et maintenant, Google Maps passe à l’IA." in lines
+
+
 def test_stories_announce_their_title_and_carry_their_url():
     segs = [seg for seg in build_script(DOC).segments if seg.role in ("story", "section")]
     assert segs[0].spoken.startswith("Sujet A.") and segs[0].url == "https://a.example"

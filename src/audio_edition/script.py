@@ -105,6 +105,10 @@ class _Fields(dict):
         raise KeyError(key)
 
 
+# a title that opens with an article is lower-cased after a comma; a name ("Google Maps") is not
+_ARTICLE_START = re.compile(r"^(?:Le|La|Les|L['’]|Un|Une|Des|Du|Notre|Nos|The|A|An|Our)(?=\s|(?<=['’]))")
+
+
 def _fmt(t: dict[str, Any], key: str, turn: int = 0, /, **fields: Any) -> str:
     """Template ``key`` (a string, or alternatives picked in turn by ``n``) with ``fields``;
     a show's override naming an unknown placeholder is a config error, not a crash."""
@@ -112,6 +116,9 @@ def _fmt(t: dict[str, Any], key: str, turn: int = 0, /, **fields: Any) -> str:
         pattern = _pick(t[key], turn)
     except KeyError:
         raise ConfigError(f"templates.{key}: missing from the templates") from None
+    story = fields.get("story")
+    if story and re.search(r",\s*\{story\}", pattern):  # "Et maintenant, l'outil de la semaine"
+        fields = {**fields, "story": _ARTICLE_START.sub(lambda m: m.group(0).lower(), story)}
     try:
         text = _DOUBLE_STOP.sub(r"\1", pattern.format_map(_Fields(fields)))  # "C'était Salut !." → "Salut !"
         return _FR_CONTRACT.sub(lambda m: _FR_CONTRACTIONS[m.group(0).lower()], text) if fields.get("_fr") else text
