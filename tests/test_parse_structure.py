@@ -177,6 +177,17 @@ def test_poll_question_and_options_are_not_read():
     ("If you want to submit an article for the next issue, please drop us an email.", "subscribe"),
     ("Thanks to JetBrains for their support!", "sponsor"),
     ("Merci à Qonto pour son soutien !", "sponsor"),
+    ("Gérer mon abonnement", "footer"),
+    ("Consulter la version en ligne", "boilerplate"),
+    ("Envoyez cette newsletter autour de vous et devenez nos ambassadeurs !", "subscribe"),
+    ("Vous êtes annonceur et vous voulez être visible ici ? Contactez-nous.", "subscribe"),
+    ("Signaler un contenu inapproprié", "footer"),
+    ("Conformément au règlement général sur la protection des données, vous disposez d’un droit d’accès.", "footer"),
+    ("Pour aller plus loin : Doctolib condamné pour abus de position dominante.", "related"),
+    ("Prenez vingt secondes pour nous laisser un petit cinq étoiles sur votre application.", "subscribe"),
+    ("Avoid our newsletter ending up in your spam folder by adding our address to your contacts.", "footer"),
+    ("Job board: Hiring? Post a job and reach 500,000 readers.", "subscribe"),
+    ("Photo : David Banks/Getty Images", "caption"),
     ("<a href='https://github.com/x/y'>github.com</a>", "link"),
 ])
 def test_calls_to_action_and_chrome(line, kind):
@@ -427,5 +438,26 @@ def test_an_ad_at_the_top_goes_with_its_button_and_the_first_item_is_still_a_sto
 
 def test_an_editorial_sentence_that_says_sign_up_is_read():
     line = "To follow along, go sign up for ChatGPT (seriously, go do that now), and try one prompt below."
+    doc = parse(f"<h2>Un sujet</h2>{STORY}<p>{line}</p><h2>Un autre</h2>{STORY}")
+    assert line in read_text(doc)
+
+
+def test_an_issue_presented_by_a_sponsor_keeps_its_stories_and_drops_the_message():
+    """Axios: "Presented by Pfizer" heads the whole issue; the ad is the later "A message from Pfizer"."""
+    long_story = "".join(f"<p>Paragraph {n} of the lead story, with facts and figures for the reader.</p>"
+                         for n in range(16))
+    body = ("<table><tr><td><p>Presented By Pfizer</p></td></tr><tr><td><h2>1 big thing: the lead story</h2>"
+            + long_story + "</td></tr><tr><td><p><b>A message from Pfizer</b></p>"
+            "<p>An accord for a healthier world, from our partner.</p></td></tr>"
+            "<tr><td><h2>2. The second story</h2>" + STORY + "</td></tr></table>")
+    doc = parse(body)
+    text = read_text(doc)
+    assert "Paragraph 0 of the lead story" in text and "Paragraph 15 of the lead story" in text
+    assert "Pfizer" not in text and "healthier world" not in text
+    assert titles(doc) == ["1 big thing: the lead story", "The second story"]
+
+
+def test_an_opt_out_in_a_story_is_read():
+    line = "Today we live in the Wild West of AI, and you can opt out by adopting a few simple tools like ad blockers."
     doc = parse(f"<h2>Un sujet</h2>{STORY}<p>{line}</p><h2>Un autre</h2>{STORY}")
     assert line in read_text(doc)

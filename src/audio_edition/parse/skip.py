@@ -40,6 +40,7 @@ SPONSOR_PHRASE = re.compile(
     r"sponsored by|presented by|in partnership with|brought to you by|together with|thanks to our sponsors?|"
     r"(a )?(quick )?word from (our|today['’]s|this week['’]s) (sponsor|partner)s?|today['’]s sponsor|"
     r"this (week|issue)['’]s sponsor|from our (sponsor|partner)s?|"
+    r"a (message|word) from (?!(the|our|your) (editor|team|founder|newsroom))[^.!?]{2,40}$|"
     r"(big |many )?thanks to [^.!?]{1,40}? for (their|its|the) (support|sponsorship)|"
     r"merci [àa] [^.!?]{1,40}? pour (son|leur) (soutien|sponsoring|partenariat))\b", re.I)
 SPONSOR_START = re.compile(SPONSOR_WORD.pattern + "|" + SPONSOR_PHRASE.pattern, re.I)
@@ -69,7 +70,8 @@ _SHORT, _MEDIUM, _LONG = 25, 45, 80  # word limits per rule family
 
 BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
     ("boilerplate", _SHORT, re.compile(
-        r"^(lire en ligne|voir en ligne|lire sur le web|lire la version (web|en ligne)|version (web|en ligne)|"
+        r"^(lire en ligne|voir en ligne|lire sur le web|(lire|consulter|voir) la version (web|en ligne)|"
+        r"version (web|en ligne)|"
         r"voir (cet|ce|l['’])\s?(e-?mail|message|newsletter) (dans|sur) (votre|ton|le) navigateur|"
         r"(voir|afficher|ouvrir) (la version )?(dans|en|sur) (le|votre|ton) navigateur|view (this )?(email |e-mail |post |newsletter )?"
         r"(in|on) (your |a |the )?(web )?browser|view (it )?online|read (it )?online|read on the web|"
@@ -97,12 +99,21 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         r"(sponsor|advertise in) (this|the) newsletter|pour (être|etre) visible dans|\b(annonceurs?|ads|advertising|sponsors?)@|"
         r"share (this|the) newsletter|partage[rz]? (cette|la|notre) (newsletter|lettre)|"
         r"(want|like) to (submit|suggest|share) an? (article|link|story|post)|submit an? (article|link) for|"
+        r"envoye[rz] (cette|la|notre) (newsletter|lettre) autour de (vous|toi)|devene[rz] (nos|notre) ambassadeur|"
+        r"vous [êe]tes (un )?annonceur|devene[zr] (notre )?partenaire|"
+        r"\bjob board\b|\bpost a job\b|advertise with \w+|you['’]re (getting|reading) the free|"
+        r"(cinq|5) [ée]toiles|laisse[rz]?(-nous)? (un|une) (avis|note|commentaire sur)|"
+        r"(rate|review) (us|the (show|podcast)) on|leave (us )?a (review|rating)|"
         r"(propose[rz]?|soumet(s|tez|tre)|envoie[rz]?(-nous)?) (un|ton|votre) (article|lien|sujet) pour)",
         re.I)),
     ("footer", _LONG, re.compile(
-        r"(\bd[ée]sabonner\b|\bd[ée]sabonnement\b|d[ée]sinscri|\bunsubscribe\b|opt[- ]out|"
+        r"(\bd[ée]sabonner\b|\bd[ée]sabonnement\b|d[ée]sinscri|\bunsubscribe\b|^opt[- ]out\b|"
+        r"opt[- ]out (of|from) (these|this|our|all|future|further) (e-?mails|messages|communications|mailings)|"
+        r"signaler un contenu|report (this|an?) (abuse|spam)|conform[ée]ment (à|a|au|aux) .{0,80}(protection des donn[ée]es|"
+        r"rgpd|informatique et libert)|donn[ée]es personnelles|(spam|junk) folder|dossier (des )?(spams?|"
+        r"courriers? ind[ée]sirables)|ajoute[rz]? notre adresse|add (our|this) (e-?mail )?address to your contacts|"
         r"(update|manage|change) (your )?(email |subscription )?(preferences|subscription|settings)|"
-        r"(g[ée]rer|modifier|mettre [àa] jour) (tes|vos|ton|votre) (pr[ée]f[ée]rences|abonnement|inscription)|"
+        r"(g[ée]rer|modifier|mettre [àa] jour) (tes|vos|ton|votre|mon|mes|ma) (pr[ée]f[ée]rences|abonnement|inscription)|"
         r"why did i get this|why am i (getting|receiving) this|"
         r"(tu re[çc]ois|vous recevez|tu as re[çc]u|vous avez re[çc]u) (cet|ce|cette) (e-?mail|message|lettre|newsletter)|"
         r"you (are |were )?(receiv(ed|ing)|getting) this|you['’]re receiving this|this (e-?mail|message) was sent to|"
@@ -121,7 +132,7 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         r"^(partager sur|partage[rz]? (cette|ce|la) (newsletter|lettre|post|article|[ée]dition)|share on|"
         r"share (this|the) (post|email|e-mail|newsletter|issue|article|story)|tweet (this|it)|"
         r"copier le lien|copy link|lien copi[ée]|transf[ée]rer [àa] un ami|forward (this )?to a friend|"
-        r"suivez[- ]nous|suis[- ]nous|retrouvez[- ]nous|follow us|connect with us|"
+        r"suivez[- ]nous|suis[- ]nous|retrouvez[- ]nous|follow us|connect with us|follow \w+ on (social|twitter|x\b|linkedin)|"
         r"(like|comment|restack|share|partager|commenter|j['’]aime)$|(share|partage[rz]?)\b\W*(\w+\W*){0,5}$)|tu as aim[ée] (ce post|cette (lettre|newsletter|[ée]dition))|"
         r"vous avez aim[ée] (ce post|cette (lettre|newsletter|[ée]dition))|did you (enjoy|like) (this|today)|"
         r"enjoy(ed)? (this|today['’]s) (post|newsletter|issue|email|edition)\?|"
@@ -138,13 +149,15 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         r"recommand[ée]e?s?|recommandations|recommended( newsletters| reading)?|recommendations|"
         r"(les )?derniers (articles|num[ée]ros|posts)|latest (posts|issues)|previous (issue|posts)|"
         r"[ée]ditions? pr[ée]c[ée]dentes?|num[ée]ros? pr[ée]c[ée]dents?|lire la suite|read the full (post|story)|"
-        r"most (popular|read|clicked) (from|in|of) (the )?(last|previous|past)|les plus (lus|cliqu[ée]s))\b",
+        r"most (popular|read|clicked) (from|in|of) (the )?(last|previous|past)|les plus (lus|cliqu[ée]s)|"
+        r"pour aller plus loin|further reading)\b",
         re.I)),
 ]
 
 # cheap substring gates: a family's regex only runs when one of its words is in the block
 TRIGGERS = {
     "boilerplate": ("lire en", "lire la", "lire sur", "voir en", "voir cet", "voir ce", "voir l", "version", "navigateur",
+                    "consulter",
                     "browser", "view", "read online", "read it", "read on", "web version", "afficher", "ouvrir",
                     "open in", "trouble", "probl", "si ce", "si cet"),
     "subscribe": ("transfé", "transfer", "forward", "got this", "reçu cet", "reçu ce", "recu cet", "recu ce", "abonn",
@@ -155,7 +168,10 @@ TRIGGERS = {
                   "buy me", "soutenez", "support", "become a", "free trial", "essai", "unlock", "rely on",
                   "submit a", "want to", "advertis", "annonceur", "sponsor this", "sponsor the", "partage",
                   "pour être", "pour etre", "ads@", "sponsors@", "sponsor@", "want to", "like to", "submit",
-                  "propose", "soumet", "envoie"),
+                  "propose", "soumet", "envoie", "envoyez", "envoyer", "devenez", "devenir", "vous êtes", "vous etes",
+                  "job board", "post a job", "advertise with", "you're getting", "you’re getting", "you're reading",
+                  "you’re reading", "cinq", "5 étoiles", "5 etoiles", "laisse", "rate us", "review us", "rate the",
+                  "review the", "leave us", "leave a"),
     "footer": ("désabonn", "desabonn", "désinscri", "desinscri", "unsubscribe", "opt-out", "opt out", "update",
                "manage", "change", "gérer", "gerer", "modifier", "mettre à jour", "mettre a jour", "why did", "why am",
                "tu reçois", "tu recois", "vous recevez", "as reçu", "as recu", "avez reçu", "avez recu", "you are",
@@ -164,7 +180,9 @@ TRIGGERS = {
                "you signed", "our mailing", "notre adresse", "add us", "ajoutez", "ajoute", "ajouter", "powered by",
                "propulsé par", "propulse par", "sent with", "sent via", "sent using", "made with", "made via",
                "envoyé", "envoye", "privacy", "confidentialit", "conditions d", "conditions g", "terms of",
-               "mentions l", "all rights", "droits r", "copyright", "intuit", "mailchimp.com", "cookie"),
+               "mentions l", "all rights", "droits r", "copyright", "intuit", "mailchimp.com", "cookie",
+               "opt", "signaler", "report", "conform", "données", "donnees", "spam", "junk", "dossier", "add our",
+               "add this", "ajouter notre", "ajoutez notre", "gérer mon", "gerer mon", "gérer mes"),
     "share": ("partag", "share", "tweet", "copier", "copy link", "lien copi", "transférer", "transferer", "forward",
               "suivez", "suis-nous", "suis nous", "retrouvez", "follow", "connect", "like", "comment", "restack",
               "aimé", "aime", "enjoy", "a plu", "t'a plu", "t’a plu", "vous a plu", "if you"),
@@ -172,7 +190,8 @@ TRIGGERS = {
     "related": ("continuer la", "lire aussi", "à lire", "a lire", "lire également", "lire egalement", "même sujet",
                 "meme sujet", "même thème", "même genre", "aimerez", "aimeras", "keep reading", "read more",
                 "read next", "more from", "related", "you might", "you may", "recommand", "recommend", "derniers",
-                "latest", "previous", "précédent", "precedent", "lire la suite", "read the full", "most", "les plus"),
+                "latest", "previous", "précédent", "precedent", "lire la suite", "read the full", "most", "les plus",
+                "pour aller", "further"),
 }
 POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "questionnaire", "1", "rate", "how would",
                  "how did", "what did", "note", "notez", "noter", "qu'avez", "qu’avez")
@@ -212,6 +231,11 @@ SOCIAL = re.compile(r"^(twitter|x|linkedin|facebook|instagram|youtube|tiktok|thr
 # "— Mirek Stanek" under a linked title; a link whose text is only its site ("github.com")
 BYLINE = re.compile(r"^\s*(?:[—–]|-{1,2}|[Bb]y|[Pp]ar)\s+[A-ZÀ-Þ][\w'’.-]*"
                     r"(?:\s+(?:de |van |von |da |le )?[A-ZÀ-Þ][\w'’.-]*){0,3}\s*$")
+# "Photo: David Banks/Getty Images", "Crédit photo : AFP", "Stefan Puchner/Getty Images"
+CREDIT = re.compile(r"^(photos?|images?|illustrations?|cr[ée]dits?( photos?| images?)?|photo credit|image credits?|"
+                    r"top image credit|source image|visuels?)\s*:|"
+                    r"^[^.!?]{0,60}(/|©|\(c\)|\bvia\b)\s*(getty images|afp|reuters|shutterstock|unsplash|ap photo|"
+                    r"istock|pexels|alamy|hans lucas|sipa|abaca)\b[^.!?]{0,30}\.?$", re.I)
 BARE_LINK = re.compile(r"^(https?://)?(www\.)?([\w-]+\.)+[a-z]{2,12}(/\S*)?$", re.I)
 
 
@@ -281,6 +305,8 @@ def classify(block: RawBlock) -> str | None:
             return "boilerplate"
     if block.link_only and words <= 3 and SOCIAL.match(plain):
         return "share"
+    if words <= 16 and not block.level and CREDIT.search(plain):
+        return "caption"
     if words <= 5 and not block.level and (BYLINE.match(text) or block.link_only and BARE_LINK.match(plain)):
         return "byline" if BYLINE.match(text) else "link"
     return None
@@ -364,6 +390,8 @@ def _common_unit(a: RawBlock, b: RawBlock) -> tuple[int, ...]:
 
 
 MAX_SPONSOR_BLOCKS = 15
+ISSUE_SPONSOR = re.compile(r"^(pr[ée]sent[ée]e? par|presented by|brought to you by|propos[ée]e? par|offert par|"
+                           r"sponsored by|sponsoris[ée]e? par|avec le soutien de|supported by)\b", re.I)
 
 
 def extend_sponsors(blocks: list[RawBlock], kinds: list[str | None]) -> None:
@@ -400,6 +428,7 @@ def extend_sponsors(blocks: list[RawBlock], kinds: list[str | None]) -> None:
         # from a label or a sponsored heading: extend forward
         own_rank = b.level or (7 if is_heading(b) else 0)
         j = i + 1
+        before = list(kinds)
         if not b.level and j < n and is_heading(blocks[j]) and (kinds[j] in (None, "sponsor")):
             own_rank = blocks[j].level or 7  # "Sponsorisé" then the ad's own heading
             kinds[j] = "sponsor"
@@ -420,6 +449,12 @@ def extend_sponsors(blocks: list[RawBlock], kinds: list[str | None]) -> None:
             if kinds[j] is None or kinds[j] in ("sponsor", "subscribe", "boilerplate", "button", "image"):
                 kinds[j] = "sponsor"
             j += 1
+        if j - i > MAX_SPONSOR_BLOCKS and not b.level and ISSUE_SPONSOR.search(undecorate(b.full_text())):
+            # "Presented by Pfizer" over a whole issue (Axios): the issue has a sponsor, its stories
+            # are not the ad; only the label is dropped (the ad itself comes with its own label)
+            kinds[i + 1:] = before[i + 1:]
+            i += 1
+            continue
         after = [blocks[k].text for k in range(i + 1, j) if blocks[k].text]
         if not is_heading(b) and (not after or len(after) == 1 and len(after[0].split()) <= 4):
             _sponsored_above(blocks, kinds, i)  # nothing after the label but a tag: it closes the ad
