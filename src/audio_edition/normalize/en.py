@@ -67,7 +67,8 @@ def _value(s: str) -> float:
 ABBREVIATIONS = [
     rule("abbreviation", r"(?<![\w.])e\.g\.,?", "for example,"),
     rule("abbreviation", r"(?<![\w.])i\.e\.,?", "that is,"),
-    rule("abbreviation", r"\betc\.(?=\s+[a-z])", "et cetera"),
+    rule("abbreviation", r"\betc\.(?=\s+[a-z]|,)", "et cetera"),
+    rule("abbreviation", r"\b(Inc|Corp|Ltd|Co|Bros)\.(?=['’]s\b)", r"\1"),
     rule("abbreviation", r"\betc\b\.?", "et cetera."),
     rule("abbreviation", r"(?<![\w.])vs\.?(?=\s)", "versus"),
     rule("abbreviation", r"(?<![\w.])Dr\.?(?=\s+[A-Z])", "Doctor"),
@@ -154,6 +155,8 @@ DATES = [
     rule("date", rf"(?<![\w,.])(\d{{1,2}})(?:st|nd|rd|th)?\s({MONTHS_RE})\.?(?:,?\s(\d{{4}}))?(?![\d])",
          _day_month),
     rule("time", r"(?<![\w,.:])(\d{1,2}):(\d{2})\s?([ap]\.?m\.?)?(?![\w])", _clock),
+    rule("ratio", r"(?<![\w,.:])1:1(?![\d:])", "one-on-one"),
+    rule("ratio", r"(?<![\w,.:])(\d{1,2}):(\d)(?![\d:])", r"\1 to \2"),
     rule("time", r"(?<![\w,.:])(\d{1,2})()\s?([ap]\.?m\.?)(?![\w])", _clock),
     rule("year", r"(?<![\w,.])(1[1-9]\d0|20\d0)'?s\b", _decade),
     rule("year", r"(?<![\w,.])(1[2-9]\d\d|20\d\d)\s?[-–]\s?(1[2-9]\d\d|20\d\d)(?![\d])",
@@ -193,13 +196,13 @@ CURRENCIES = {"$": ("dollar", "dollars", "cent", "cents"), "US$": ("dollar", "do
 SCALES = {"trillion": "trillion", "billion": "billion", "million": "million", "thousand": "thousand",
           "bn": "billion", "B": "billion", "b": "billion", "M": "million", "m": "million", "mn": "million",
           "k": "thousand", "K": "thousand", "T": "trillion", "tn": "trillion"}
-SCALE_RE = "trillion|billion|million|thousand|bn|tn|B|M|mn|k|K|T|b|m"
+SCALE_RE = "[Tt]rillion|[Bb]illion|[Mm]illion|[Tt]housand|bn|tn|B|M|mn|k|K|T|b|m"
 
 
 def money(num: str, scale: str | None, cur: str) -> str:
     one, many, cent, cents = CURRENCIES[cur]
     if scale:
-        return f"{number(num)} {SCALES[scale]} {many}"
+        return f"{number(num)} {SCALES.get(scale, scale.lower())} {many}"
     int_part, _, frac = num.partition(".")
     value = int(int_part.replace(",", "") or 0)
     c = int(frac.ljust(2, "0")[:2]) if frac and len(frac) <= 2 else 0
@@ -218,7 +221,23 @@ def _per(m: re.Match) -> str:
     return f" per {per}" if per else ""
 
 
+def _attributive(m: re.Match) -> str:
+    """"a $25,000 car", "a $125 million penalty", "a $1.50 coffee": singular unit before a noun."""
+    one, many, cent, cents = CURRENCIES[m.group("cur")]
+    spoken = money(m.group("num"), m.group("scale"), m.group("cur"))
+    spoken = re.sub(rf" {many}\b", f" {one}", spoken)
+    if cent:
+        spoken = re.sub(rf" and (.+) (?:{cents}|{cent})$", r" \1", spoken)  # "one dollar fifty"
+    return m.group("art") + spoken
+
+
+_NOT_A_NOUN = r"(?:in|of|to|for|on|per|and|or|a|an|the|each|apiece|total|more|less|" + SCALE_RE + r")\b"
+
+
 MONEY = [
+    rule("money", rf"(?P<art>\b(?:[Aa]n?|[Tt]he) )(?P<cur>US\$|\$|€|£)\s?(?P<num>{DEC})(?:\s?(?P<scale>{SCALE_RE}))?"
+                  rf"(?![\w])(?=\s[\"“]?(?!{_NOT_A_NOUN}){L}{L}+)",
+         _attributive),
     rule("money", rf"(?<![\w$€£])(?P<cur>US\$|\$|€|£|¥)\s?(?P<num>{DEC})(?:\s?(?P<scale>{SCALE_RE}))?(?![\w])"
                   rf"(?:\s?/\s?(?P<per>{L}+))?",
          lambda m: money(m.group("num"), m.group("scale"), m.group("cur")) + _per(m)),
@@ -294,6 +313,7 @@ SYMBOLS = [
     rule("symbol", r"\s*\+\s*", " plus "),
     rule("symbol", r"\s+>\s+", " over "),
     rule("symbol", r"\s+<\s+", " under "),
+    rule("symbol", r"(?<=[A-Z])/(?=[A-Z])", " "),  # CI/CD, TCP/IP
     rule("symbol", rf"(?<={L})/(?={L})", " or "),
     rule("symbol", r"\s+/\s+", ", "),
     rule("symbol", r"\s*%", " percent"),

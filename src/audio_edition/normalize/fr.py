@@ -553,7 +553,8 @@ UNIT_RULES = [
     rule("unit", r"(?<![\w/])(" + "|".join(re.escape(u) for u in sorted(BARE_UNITS, key=len, reverse=True))
          + r")(?![\w/])", lambda m: BARE_UNITS[m.group(1)], gate='[kMGT]W|Hz|/[sh]'),
     rule("dimensions", rf"{B}(\d+)\s?[x×]\s?(\d+)(?![\w])", r"\1 par \2"),
-    rule("multiplier", rf"{B}({DEC})\s?[x×](?![\w])", r"\1 fois"),
+    rule("multiplier", rf"(multipli[ée]e?s? par|divis[ée]e?s? par) ({DEC})\s?[x×X](?![\w])", r"\1 \2"),
+    rule("multiplier", rf"{B}({DEC})\s?[x×X](?![\w])", r"\1 fois"),
     rule("multiplier", r"(?<![\w])[x×]\s?(?=\d)", "fois "),
     rule("exponent", r"\^2\b", " au carré", gate='\\^'),
     rule("exponent", r"\^3\b", " au cube", gate='\\^'),
@@ -636,6 +637,14 @@ def reader_for(letters: frozenset[str], words: frozenset[str]) -> AcronymReader:
     return AcronymReader(letters, words, COMMON_WORDS_FR)
 
 
+# "45.000", "1.250.000": the dot as a thousands separator, as many French papers write it
+# (a decimal is written with a comma; a version "2.100" is the price of that reading)
+THOUSANDS = [
+    rule("number", r"(?<![\w.,])(\d{1,3})((?:\.\d{3})+)(?![\d]|[.,]\d)",
+         lambda m: m.group(1) + m.group(2).replace(".", " ")),
+]
+
+
 def rules_fr(reader: AcronymReader) -> list[Rule]:
-    return digit_gated(ABBREVIATIONS + DATES + ORDINALS + RANGES + SIGNS + MONEY + PERCENTS + UNIT_RULES
+    return digit_gated(ABBREVIATIONS + DATES + THOUSANDS + ORDINALS + RANGES + SIGNS + MONEY + PERCENTS + UNIT_RULES
                        + GLUE + NUMBERS + SYMBOLS + acronym_rules(reader))
