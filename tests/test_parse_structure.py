@@ -461,3 +461,19 @@ def test_an_opt_out_in_a_story_is_read():
     line = "Today we live in the Wild West of AI, and you can opt out by adopting a few simple tools like ad blockers."
     doc = parse(f"<h2>Un sujet</h2>{STORY}<p>{line}</p><h2>Un autre</h2>{STORY}")
     assert line in read_text(doc)
+
+
+def test_a_byline_heading_under_a_title_leaves_the_title_its_story():
+    """Kessel: <h2>title</h2><h4>Par Clara Dupont, dans C’est qui la boss ?</h4> then the text."""
+    body = "".join(f"<h2>Le titre du sujet {n}</h2><h4>Par Clara Dupont, dans La Lettre {n}</h4>{STORY}"
+                   for n in (1, 2))
+    doc = parse(body)
+    assert titles(doc) == ["Le titre du sujet 1", "Le titre du sujet 2"]
+    assert "Clara Dupont" not in read_text(doc)
+
+
+def test_a_pull_quote_is_not_read_twice():
+    body = (f"<h2>Un sujet</h2><p>La phrase qui compte, dite une fois dans le texte.</p>"
+            "<div class='pullquote'><p>La phrase qui compte, dite une fois dans le texte.</p></div>"
+            f"{STORY}<h2>Un autre</h2>{STORY}")
+    assert read_text(parse(body)).count("La phrase qui compte") == 1

@@ -236,6 +236,7 @@ CREDIT = re.compile(r"^(photos?|images?|illustrations?|cr[ée]dits?( photos?| im
                     r"top image credit|source image|visuels?)\s*:|"
                     r"^[^.!?]{0,60}(/|©|\(c\)|\bvia\b)\s*(getty images|afp|reuters|shutterstock|unsplash|ap photo|"
                     r"istock|pexels|alamy|hans lucas|sipa|abaca)\b[^.!?]{0,30}\.?$", re.I)
+BYLINE_HEADING = re.compile(r"^([Pp]ar|[Bb]y|[Ww]ritten by|[ÉéEe]crit par)\s+[A-ZÀ-Þ][^.!]{0,80}$")
 BARE_LINK = re.compile(r"^(https?://)?(www\.)?([\w-]+\.)+[a-z]{2,12}(/\S*)?$", re.I)
 
 
@@ -371,6 +372,11 @@ def refine(blocks: list[RawBlock], kinds: list[str | None]) -> None:
             while j < n and kinds[j] is None and blocks[j].tag == "li":
                 kinds[j] = kinds[i]
                 j += 1
+    # a heading that is a byline under the title ("Par Clara Dupont, dans C'est qui la boss ?")
+    for i in range(1, n):
+        if kinds[i] is None and blocks[i].level and is_heading(blocks[i - 1]) and kinds[i - 1] is None \
+                and BYLINE_HEADING.match(blocks[i].text):
+            kinds[i] = "byline"
     # "Footnotes" / "Notes" as a heading: the notes under it are not read
     for i in range(n):
         if kinds[i] is None and is_heading(blocks[i]) and FOOTNOTES_HEADING.match(undecorate(blocks[i].text)):

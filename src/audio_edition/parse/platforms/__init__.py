@@ -80,6 +80,8 @@ COMMON_RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]
      ("readcrumb", "ariane")),
     ("footer", ("site-footer", "page-footer", "email-footer", "unsubscribe", "cookie", "consent", "gdpr"), (), (),
      (), ("contentinfo",), ()),
+    # a pull quote repeats a sentence of the article, set large: read once, in the article
+    ("pullquote", ("pullquote", "pull-quote", "pull_quote"), (), (), (), (), ()),
     # the header a mail client adds to a forwarded issue ("---------- Forwarded message ---------")
     ("boilerplate", ("gmail_attr", "divrplyfwdmsg", "moz-forward-header", "forwarded-header"), (), (), (), (), ()),
     # footnote marks and bodies (Markdown renderers, Ghost, Substack, WordPress): a "¹" read in the
