@@ -157,21 +157,28 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
 # cheap substring gates: a family's regex only runs when one of its words is in the block
 TRIGGERS = {
     "boilerplate": ("lire en", "lire la", "lire sur", "voir en", "voir cet", "voir ce", "voir l", "version", "navigateur",
-                    "consulter",
+                    "consulter la",
                     "browser", "view", "read online", "read it", "read on", "web version", "afficher", "ouvrir",
                     "open in", "trouble", "probl", "si ce", "si cet"),
     "subscribe": ("transfé", "transfer", "forward", "got this", "reçu cet", "reçu ce", "recu cet", "recu ce", "abonn",
                   "subscri", "inscris", "inscrivez", "sign up", "inbox", "join", "rejoins", "rejoignez", "reçois",
                   "recois", "upgrade", "become a", "passer", "passez", "devenir", "gift", "offrir", "parrain",
                   "refer", "referral", "invite tes", "invite vos", "share", "you're", "you’re", "pour lire",
-                  "to keep", "to continue", "réservé", "reserve", "for paid", "donat", "don", "patreon", "ko-fi",
-                  "buy me", "soutenez", "support", "become a", "free trial", "essai", "unlock", "rely on",
-                  "submit a", "want to", "advertis", "annonceur", "sponsor this", "sponsor the", "partage",
-                  "pour être", "pour etre", "ads@", "sponsors@", "sponsor@", "want to", "like to", "submit",
-                  "propose", "soumet", "envoie", "envoyez", "envoyer", "devenez", "devenir", "vous êtes", "vous etes",
-                  "job board", "post a job", "advertise with", "you're getting", "you’re getting", "you're reading",
-                  "you’re reading", "cinq", "5 étoiles", "5 etoiles", "laisse", "rate us", "review us", "rate the",
-                  "review the", "leave us", "leave a"),
+                  "to keep", "to continue", "réservé", "reserve", "for paid", "donat", "faire un don", "patreon",
+                  "ko-fi", "buy me", "soutenez", "support us", "support this", "support our", "support independent",
+                  "become a", "free trial", "essai gratuit", "unlock", "rely on", "want to submit", "want to suggest",
+                  "want to share", "want to advertise", "want to sponsor", "like to submit", "like to suggest",
+                  "like to share", "submit a", "submit an", "advertis", "annonceur", "sponsor this", "sponsor the",
+                  "partager cette", "partagez cette", "partage cette", "partager la", "partagez la", "partagez notre",
+                  "partager notre", "pour être visible", "pour etre visible", "ads@", "sponsors@", "sponsor@",
+                  "un article pour", "ton article", "votre article", "un lien pour", "ton lien", "votre lien",
+                  "un sujet pour", "envoyez cette", "envoyez la", "envoyer cette", "envoyez notre", "devenez",
+                  "devenir", "vous êtes annonceur", "vous etes annonceur", "vous êtes un annonceur", "job board",
+                  "post a job", "you're getting", "you’re getting", "you're reading", "you’re reading",
+                  "cinq étoiles", "cinq etoiles", "5 étoiles", "5 etoiles", "laisser un", "laissez un", "laisse un",
+                  "laissez-nous", "laisse-nous", "laisser une", "laissez une", "rate us", "review us", "rate the show",
+                  "rate the podcast", "review the show", "review the podcast", "leave us", "leave a review",
+                  "leave a rating"),
     "footer": ("désabonn", "desabonn", "désinscri", "desinscri", "unsubscribe", "opt-out", "opt out", "update",
                "manage", "change", "gérer", "gerer", "modifier", "mettre à jour", "mettre a jour", "why did", "why am",
                "tu reçois", "tu recois", "vous recevez", "as reçu", "as recu", "avez reçu", "avez recu", "you are",
@@ -181,8 +188,10 @@ TRIGGERS = {
                "propulsé par", "propulse par", "sent with", "sent via", "sent using", "made with", "made via",
                "envoyé", "envoye", "privacy", "confidentialit", "conditions d", "conditions g", "terms of",
                "mentions l", "all rights", "droits r", "copyright", "intuit", "mailchimp.com", "cookie",
-               "opt", "signaler", "report", "conform", "données", "donnees", "spam", "junk", "dossier", "add our",
-               "add this", "ajouter notre", "ajoutez notre", "gérer mon", "gerer mon", "gérer mes"),
+               "signaler un", "report this", "report an", "report abuse", "report spam", "conformément",
+               "conformement", "données personnelles", "donnees personnelles", "spam", "junk", "dossier des",
+               "dossier spam", "dossier courrier", "add our", "add this", "ajouter notre", "ajoutez notre",
+               "gérer mon", "gerer mon", "gérer mes", "gerer mes"),
     "share": ("partag", "share", "tweet", "copier", "copy link", "lien copi", "transférer", "transferer", "forward",
               "suivez", "suis-nous", "suis nous", "retrouvez", "follow", "connect", "like", "comment", "restack",
               "aimé", "aime", "enjoy", "a plu", "t'a plu", "t’a plu", "vous a plu", "if you"),
@@ -190,11 +199,14 @@ TRIGGERS = {
     "related": ("continuer la", "lire aussi", "à lire", "a lire", "lire également", "lire egalement", "même sujet",
                 "meme sujet", "même thème", "même genre", "aimerez", "aimeras", "keep reading", "read more",
                 "read next", "more from", "related", "you might", "you may", "recommand", "recommend", "derniers",
-                "latest", "previous", "précédent", "precedent", "lire la suite", "read the full", "most", "les plus",
-                "pour aller", "further"),
+                "latest", "previous", "précédent", "precedent", "lire la suite", "read the full", "most popular",
+                "most read", "most clicked", "les plus lus", "les plus cliqu",
+                "pour aller plus", "further reading"),
 }
-POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "questionnaire", "1", "rate", "how would",
-                 "how did", "what did", "note", "notez", "noter", "qu'avez", "qu’avez")
+POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "questionnaire", "1 =", "1=", "rate this",
+                 "rate today", "rate this week", "how would",
+                 "how did", "what did", "notez cette", "noter cette", "note cette", "notez ce", "noter ce",
+                 "qu'avez", "qu’avez")
 SPONSOR_TRIGGERS = ("sponsor", "présent", "present", "offert", "propos", "possible", "soutenu", "financ", "brought",
                     "powered", "supported", "offered", "thanks to", "merci à", "merci a")
 
@@ -207,7 +219,28 @@ for _w in _FAMILIES:
     for _v in _FAMILIES:
         if _v != _w and _w.startswith(_v):
             _FAMILIES[_w] = _FAMILIES[_w] | _FAMILIES[_v]
-_TRIGGER_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted((re.escape(w) for w in _FAMILIES), key=len, reverse=True)) + ")")
+def _trie_pattern(words) -> str:
+    """One regex for many literal words, factored as a trie ("abo(?:nn|…)"), so that the scan
+    tries a handful of branches at each place instead of every word; longest match first."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + walk(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return walk(trie)
+
+
+_TRIGGER_RE = re.compile(r"(?<!\w)" + _trie_pattern(_FAMILIES))
 
 
 def _families(low: str) -> set[str]:

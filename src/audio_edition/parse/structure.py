@@ -13,6 +13,7 @@ under them (kickers such as "Si tu as quinze minutes ?") are not read.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -86,10 +87,15 @@ def strip_decoration(text: str) -> str:
     return clean_text(text).strip(" :–—-|·•")
 
 
+@lru_cache(maxsize=8192)
+def _normed(text: str) -> str:
+    return norm(strip_decoration(text))
+
+
 def similar(a: str, b: str) -> bool:
     """Do a TOC entry and a heading name the same story? (decoration, case and punctuation
     ignored; containment or strong word overlap)"""
-    na, nb = norm(strip_decoration(a)), norm(strip_decoration(b))
+    na, nb = _normed(a), _normed(b)
     if not na or not nb:
         return False
     if na == nb:
