@@ -188,6 +188,10 @@ def test_poll_question_and_options_are_not_read():
     ("Avoid our newsletter ending up in your spam folder by adding our address to your contacts.", "footer"),
     ("Job board: Hiring? Post a job and reach 500,000 readers.", "subscribe"),
     ("Photo : David Banks/Getty Images", "caption"),
+    ("By Mike Allen · Sep 20, 2022", "byline"),
+    ("Smart Brevity count: 414 words ... a 2 minute read.", "boilerplate"),
+    ("Axios thanks our partners for supporting our newsletters. If you're interested in advertising, learn more.",
+     "sponsor"),
     ("<a href='https://github.com/x/y'>github.com</a>", "link"),
 ])
 def test_calls_to_action_and_chrome(line, kind):

@@ -49,6 +49,9 @@ SPONSOR_SENTENCE = re.compile(
     r"email|e-mail|episode|num[ée]ro|infolettre) (vous |t['’]|is |est )?(est |is )?"
     r"(sponsoris[ée]e?|pr[ée]sent[ée]e?|offerte?|propos[ée]e?|rendue? possible|soutenue?|financ[ée]e?|"
     r"brought to you|sponsored|presented|powered|made possible|supported|offered)( par| by)?)\b", re.I)
+# the publication's note about its sponsors ("Axios thanks our partners for supporting our newsletters")
+SPONSOR_NOTE = re.compile(r"\bthanks? (our|its) (partners|sponsors|advertisers) for|interested in advertising|"
+                          r"remerci\w* (nos|ses) (partenaires|annonceurs|sponsors)")
 SPONSOR_IN_HEADING = re.compile(
     r"[(\[]\s*(sponsor(is[ée]e?|ed)?|pub(licit[ée])?|partenaire|partner|ad|annonce)\s*[)\]]|"
     r"[-–—|·:]\s*(sponsor(is[ée]e?|ed)?|publicit[ée]|partenaire|partner)\s*$|"
@@ -263,12 +266,18 @@ SOCIAL = re.compile(r"^(twitter|x|linkedin|facebook|instagram|youtube|tiktok|thr
 
 # "— Mirek Stanek" under a linked title; a link whose text is only its site ("github.com")
 BYLINE = re.compile(r"^\s*(?:[—–]|-{1,2}|[Bb]y|[Pp]ar)\s+[A-ZÀ-Þ][\w'’.-]*"
+                    r"(?:\s+(?:de |van |von |da |le )?[A-ZÀ-Þ][\w'’.-]*){0,3}\s*[·•|—–]\s*[^.!?]{1,30}$|"
+                    r"^\s*(?:[—–]|-{1,2}|[Bb]y|[Pp]ar)\s+[A-ZÀ-Þ][\w'’.-]*"
                     r"(?:\s+(?:de |van |von |da |le )?[A-ZÀ-Þ][\w'’.-]*){0,3}\s*$")
 # "Photo: David Banks/Getty Images", "Crédit photo : AFP", "Stefan Puchner/Getty Images"
 CREDIT = re.compile(r"^(photos?|images?|illustrations?|cr[ée]dits?( photos?| images?)?|photo credit|image credits?|"
                     r"top image credit|source image|visuels?)\s*:|"
                     r"^[^.!?]{0,60}(/|©|\(c\)|\bvia\b)\s*(getty images|afp|reuters|shutterstock|unsplash|ap photo|"
                     r"istock|pexels|alamy|hans lucas|sipa|abaca)\b[^.!?]{0,30}\.?$", re.I)
+# "Smart Brevity count: 414 words ... a 2 minute read", "Temps de lecture : 4 min"
+READING_TIME = re.compile(r"\b\d{1,3}[- ]?(minutes?|mins?)[- ]read\b|\b(a|an|one|two|three|four|five|six|seven|eight|"
+                          r"nine|ten) minute read\b|\b(temps de )?lecture\s*:\s*\d{1,3}\s*min|\b\d{1,3}\s*min(utes)? de "
+                          r"lecture\b", re.I)
 BYLINE_HEADING = re.compile(r"^([Pp]ar|[Bb]y|[Ww]ritten by|[ÉéEe]crit par)\s+[A-ZÀ-Þ][^.!]{0,80}$")
 BARE_LINK = re.compile(r"^(https?://)?(www\.)?([\w-]+\.)+[a-z]{2,12}(/\S*)?$", re.I)
 
@@ -327,6 +336,8 @@ def classify(block: RawBlock) -> str | None:
     words = len(text.split())
     if sponsor_label(block) or (words <= 40 and "sponsor" in fams and SPONSOR_SENTENCE.search(text)):
         return "sponsor"
+    if words <= 40 and ("partner" in low or "partenaire" in low or "advertis" in low) and SPONSOR_NOTE.search(low):
+        return "sponsor"
     plain = undecorate(text)
     for kind, limit, pattern in BOILERPLATE:
         if words <= limit and kind in fams and (pattern.search(plain) or pattern.search(text)):
@@ -341,7 +352,9 @@ def classify(block: RawBlock) -> str | None:
         return "share"
     if words <= 16 and not block.level and CREDIT.search(plain):
         return "caption"
-    if words <= 5 and not block.level and (BYLINE.match(text) or block.link_only and BARE_LINK.match(plain)):
+    if words <= 14 and not block.level and not block.bold and not block.link_only and READING_TIME.search(plain):
+        return "boilerplate"
+    if words <= 9 and not block.level and (BYLINE.match(text) or block.link_only and BARE_LINK.match(plain)):
         return "byline" if BYLINE.match(text) else "link"
     return None
 
