@@ -182,8 +182,13 @@ TRIGGERS = {
                   "laissez-nous", "laisse-nous", "laisser une", "laissez une", "rate us", "review us", "rate the show",
                   "rate the podcast", "review the show", "review the podcast", "leave us", "leave a review",
                   "leave a rating"),
-    "footer": ("désabonn", "desabonn", "désinscri", "desinscri", "unsubscribe", "opt-out", "opt out", "update",
-               "manage", "change", "gérer", "gerer", "modifier", "mettre à jour", "mettre a jour", "why did", "why am",
+    "footer": ("désabonn", "desabonn", "désinscri", "desinscri", "unsubscribe", "opt-out", "opt out", "update your",
+               "update email", "update preferences", "update subscription", "update settings", "manage your",
+               "manage email", "manage preferences", "manage subscription", "manage settings", "change your",
+               "change email", "change preferences", "change subscription", "change settings",
+               *(f"{verb} {whose}" for verb in ("gérer", "gerer", "modifier", "mettre à jour", "mettre a jour")
+                 for whose in ("tes", "vos", "ton", "votre", "mon", "mes", "ma")),
+               "why did", "why am",
                "tu reçois", "tu recois", "vous recevez", "as reçu", "as recu", "avez reçu", "avez recu", "you are",
                "you were", "you're", "you’re", "you received", "you receive", "you got", "this email", "this e-mail",
                "this message", "cet e", "cet email", "ce message", "vous êtes inscrit", "vous etes inscrit",
@@ -193,8 +198,7 @@ TRIGGERS = {
                "mentions l", "all rights", "droits r", "copyright", "intuit", "mailchimp.com", "cookie",
                "signaler un", "report this", "report an", "report abuse", "report spam", "conformément",
                "conformement", "données personnelles", "donnees personnelles", "spam", "junk", "dossier des",
-               "dossier spam", "dossier courrier", "add our", "add this", "ajouter notre", "ajoutez notre",
-               "gérer mon", "gerer mon", "gérer mes", "gerer mes"),
+               "dossier spam", "dossier courrier", "add our", "add this", "ajouter notre", "ajoutez notre"),
     "share": ("partag", "share", "tweet", "copier", "copy link", "lien copi", "transférer", "transferer", "forward",
               "suivez", "suis-nous", "suis nous", "retrouvez", "follow", "connect", "like", "comment", "restack",
               "aimé", "aime", "enjoy", "a plu", "t'a plu", "t’a plu", "vous a plu", "if you"),
@@ -311,7 +315,8 @@ def sponsor_label(block: RawBlock) -> bool:
     if block.level or (block.bold and words <= 14):
         return bool(SPONSOR_PHRASE.match(text) or SPONSOR_IN_HEADING.search(text))
     # "Today's issue is presented by Acme." on a line of its own announces what follows
-    return words <= 10 and bool(SPONSOR_PHRASE.match(text)) or words <= 16 and bool(SPONSOR_SENTENCE.search(text))
+    return words <= 10 and bool(SPONSOR_PHRASE.match(text)) or \
+        words <= 16 and "sponsor" in _families(text.lower()) and bool(SPONSOR_SENTENCE.search(text))
 
 
 def strip_template_vars(text: str) -> str:
