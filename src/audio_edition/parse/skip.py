@@ -485,7 +485,7 @@ def extend_sponsors(blocks: list[RawBlock], kinds: list[str | None]) -> None:
         # from a label or a sponsored heading: extend forward
         own_rank = b.level or (7 if is_heading(b) else 0)
         j = i + 1
-        before = list(kinds)
+        before = kinds[i + 1: i + 2 + MAX_SPONSOR_BLOCKS]  # what the extension may overwrite
         if not b.level and j < n and is_heading(blocks[j]) and (kinds[j] in (None, "sponsor")):
             own_rank = blocks[j].level or 7  # "Sponsorisé" then the ad's own heading
             kinds[j] = "sponsor"
@@ -509,7 +509,7 @@ def extend_sponsors(blocks: list[RawBlock], kinds: list[str | None]) -> None:
         if j - i > MAX_SPONSOR_BLOCKS and not b.level and ISSUE_SPONSOR.search(undecorate(b.full_text())):
             # "Presented by Pfizer" over a whole issue (Axios): the issue has a sponsor, its stories
             # are not the ad; only the label is dropped (the ad itself comes with its own label)
-            kinds[i + 1:] = before[i + 1:]
+            kinds[i + 1: i + 1 + len(before)] = before
             i += 1
             continue
         after = [blocks[k].text for k in range(i + 1, j) if blocks[k].text]
