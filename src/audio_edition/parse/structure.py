@@ -13,9 +13,9 @@ under them (kickers such as "Si tu as quinze minutes ?") are not read.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..models import Block, Skipped, Story
 from .blocks import RawBlock, clean_text
