@@ -111,6 +111,20 @@ def test_eml_whose_header_folding_was_lost_still_gives_its_html(tmp_path):
     assert issue.title == "Le sujet du jour"
 
 
+@pytest.mark.parametrize("sender,publication", [
+    ("Jérôme Marin / Cafétech <cafetech@substack.com>", "Cafétech"),
+    ("L'équipe Tech.Rocks <news@tech.rocks>", "Tech.Rocks"),
+    ("The Morning Brew Team <crew@morningbrew.com>", "Morning Brew"),
+    ("Dan at The Sunday Ledger <dan@ledger.example>", "The Sunday Ledger"),
+    ("Kotlin Weekly <news@kotlinweekly.net>", "Kotlin Weekly"),
+])
+def test_eml_sender_names_the_publication(tmp_path, sender, publication):
+    path = tmp_path / "issue.eml"
+    path.write_bytes(make_eml("<p>Bonjour, la lettre de mars.</p>", sender=sender))
+    [issue] = sources.load(str(path))
+    assert issue.feed_meta["publication"] == publication
+
+
 def test_eml_without_html_part_reads_the_text(tmp_path):
     msg = EmailMessage()
     msg["Subject"] = "Texte seul"

@@ -229,7 +229,12 @@ def read_eml(data: bytes, where: str, source: str | None = None, ident: str = ""
     sender = header("From")
     name = email.utils.parseaddr(sender)[0] if sender else ""
     # "Dan at The Sunday Ledger", "Léa de chez Bidule": the publication is the second part
-    m = re.match(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)? (?:at|from|de chez|chez|@|\||[-–—]) (.{2,})$", name)
+    m = re.match(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)? (?:at|from|de chez|chez|@|\||/|[-–—]) (.{2,})$", name)
+    if m:
+        name = m.group(1).strip()
+    # "L'équipe Tech.Rocks", "The Morning Brew team": the team is the publication's
+    m = re.match(r"^(?:l['’][ée]quipe (?:de |d['’])?|the team (?:at|of|behind) |team )(.{2,})$", name, re.I) or \
+        re.match(r"^(?:the )?(.{2,}?) team$", name, re.I)
     if m:
         name = m.group(1).strip()
     meta = {"source_kind": "email"}
