@@ -481,3 +481,9 @@ def test_a_pull_quote_is_not_read_twice():
             "<div class='pullquote'><p>La phrase qui compte, dite une fois dans le texte.</p></div>"
             f"{STORY}<h2>Un autre</h2>{STORY}")
     assert read_text(parse(body)).count("La phrase qui compte") == 1
+
+
+def test_a_dated_byline_gives_the_date_when_nothing_else_does():
+    body = f"<h2>Un sujet</h2><p>By Mike Allen · Sep 20, 2022</p>{STORY}<h2>Un autre</h2>{STORY}"
+    doc = parse(body)
+    assert doc.published == "2022-09-20" and "Mike Allen" not in read_text(doc)

@@ -320,6 +320,7 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     # the page's own metadata before the platform's date markup, which a related-post card may also carry
     published = (iso_date(issue.published) or meta_date or ld_date or platform_date or layout.date_hint
                  or next((d for d in (date_in_text(t, lang) for t in header_texts if len(t.split()) <= 20) if d), None)
+                 or next((d for d in (date_in_text(s.text, lang) for s in skipped if s.kind == "byline") if d), None)
                  or iso_date(next(iter(root.xpath("//time/@datetime")), None)))
     if not publication:
         publication = _guess_publication([title, tag_title], [t for k, t in skipped_raw if k in ("footer", "header")]
