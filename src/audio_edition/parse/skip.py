@@ -223,9 +223,9 @@ for _fam, _words in list(TRIGGERS.items()) + [("poll", POLL_TRIGGERS), ("sponsor
         _FAMILIES.setdefault(_w, set()).add(_fam)
 # the scan finds the longest trigger at a place: it stands for the shorter ones it begins with too
 for _w in _FAMILIES:
-    for _v in _FAMILIES:
-        if _v != _w and _w.startswith(_v):
-            _FAMILIES[_w] = _FAMILIES[_w] | _FAMILIES[_v]
+    for _k in range(1, len(_w)):
+        if _w[:_k] in _FAMILIES:
+            _FAMILIES[_w] = _FAMILIES[_w] | _FAMILIES[_w[:_k]]
 def _trie_pattern(words) -> str:
     """One regex for many literal words, factored as a trie ("abo(?:nn|…)"), so that the scan
     tries a handful of branches at each place instead of every word; longest match first."""
@@ -270,9 +270,8 @@ SOCIAL = re.compile(r"^(twitter|x|linkedin|facebook|instagram|youtube|tiktok|thr
 
 # "— Mirek Stanek" under a linked title; a link whose text is only its site ("github.com")
 BYLINE = re.compile(r"^\s*(?:[—–]|-{1,2}|[Bb]y|[Pp]ar)\s+[A-ZÀ-Þ][\w'’.-]*"
-                    r"(?:\s+(?:de |van |von |da |le )?[A-ZÀ-Þ][\w'’.-]*){0,3}\s*[·•|—–]\s*[^.!?]{1,30}$|"
-                    r"^\s*(?:[—–]|-{1,2}|[Bb]y|[Pp]ar)\s+[A-ZÀ-Þ][\w'’.-]*"
-                    r"(?:\s+(?:de |van |von |da |le )?[A-ZÀ-Þ][\w'’.-]*){0,3}\s*$")
+                    r"(?:\s+(?:de |van |von |da |le )?[A-ZÀ-Þ][\w'’.-]*){0,3}"
+                    r"(?:\s*[·•|—–]\s*[^.!?]{1,30})?\s*$")  # "By Mike Allen · Sep 20, 2022"
 # "Photo: David Banks/Getty Images", "Crédit photo : AFP", "Stefan Puchner/Getty Images"
 CREDIT = re.compile(r"^(photos?|images?|illustrations?|cr[ée]dits?( photos?| images?)?|photo credit|image credits?|"
                     r"top image credit|source image|visuels?)\s*:|"
@@ -305,7 +304,7 @@ def undecorate(text: str) -> str:
     return _DECOR.sub("", text or "").strip()
 
 
-def sponsor_label(block: RawBlock) -> bool:
+def sponsor_label(block: RawBlock, fams: set[str] | None = None) -> bool:
     """A block that says what follows is sponsored: "Sponsorisé", "Together with Acme",
     "🤝 En partenariat avec Lumo", a heading ending with "(sponsor)"."""
     text = undecorate(block.full_text())
@@ -316,7 +315,8 @@ def sponsor_label(block: RawBlock) -> bool:
         return bool(SPONSOR_PHRASE.match(text) or SPONSOR_IN_HEADING.search(text))
     # "Today's issue is presented by Acme." on a line of its own announces what follows
     return words <= 10 and bool(SPONSOR_PHRASE.match(text)) or \
-        words <= 16 and "sponsor" in _families(text.lower()) and bool(SPONSOR_SENTENCE.search(text))
+        words <= 16 and "sponsor" in (_families(text.lower()) if fams is None else fams) \
+        and bool(SPONSOR_SENTENCE.search(text))
 
 
 def strip_template_vars(text: str) -> str:
@@ -339,7 +339,7 @@ def classify(block: RawBlock) -> str | None:
             or ("poll" in fams and POLL_TEXT.search(text)):
         return "poll"
     words = len(text.split())
-    if sponsor_label(block) or (words <= 40 and "sponsor" in fams and SPONSOR_SENTENCE.search(text)):
+    if sponsor_label(block, fams) or (words <= 40 and "sponsor" in fams and SPONSOR_SENTENCE.search(text)):
         return "sponsor"
     if words <= 40 and ("partner" in low or "partenaire" in low or "advertis" in low) and SPONSOR_NOTE.search(low):
         return "sponsor"
@@ -359,8 +359,11 @@ def classify(block: RawBlock) -> str | None:
         return "caption"
     if words <= 14 and not block.level and not block.bold and not block.link_only and READING_TIME.search(plain):
         return "boilerplate"
-    if words <= 9 and not block.level and (BYLINE.match(text) or block.link_only and BARE_LINK.match(plain)):
-        return "byline" if BYLINE.match(text) else "link"
+    if words <= 9 and not block.level:
+        if BYLINE.match(text):
+            return "byline"
+        if block.link_only and BARE_LINK.match(plain):
+            return "link"
     return None
 
 
