@@ -7,7 +7,6 @@ The feed is rebuilt from the episode files alone, so it never drifts from what i
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +18,7 @@ from lxml import etree
 
 from . import __version__
 from .config import ShowConfig
+from .episode import StoredEpisode, scan_episodes
 from .errors import OutputError
 from .fsutil import atomic_write_bytes
 
@@ -101,30 +101,17 @@ def _pubdate(date: str | None, fallback: float) -> datetime:
     return datetime.fromtimestamp(fallback, tz=timezone.utc)
 
 
-def load_episodes(out_dir: Path) -> list[dict]:
-    episodes = []
-    for path in sorted((out_dir / "episodes").glob("*/episode.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # a damaged episode is left out, never crashes the feed
-        mp3 = path.parent / data.get("audio", "")
-        if not data.get("audio") or not mp3.is_file():
-            continue
-        data["_dir"] = path.parent
-        data["_size"] = mp3.stat().st_size
-        data["_mtime"] = mp3.stat().st_mtime
-        episodes.append(data)
-    episodes.sort(key=lambda e: (e.get("date") or "", e["_mtime"]))
-    return episodes
+def load_episodes(out_dir: Path) -> list[StoredEpisode]:
+    """Every valid episode, oldest first; a damaged one is left out, never crashes the feed."""
+    return scan_episodes(out_dir)[0]
 
 
 def build_feed(out_dir: str | Path, config: ShowConfig, base_url: str, default_title: str | None = None,
                language: str | None = None) -> bytes:
     out_dir = Path(out_dir)
     episodes = load_episodes(out_dir)
-    show = config.feed.title or config.show.name or (episodes[-1].get("show") if episodes else None) or default_title or "audio-edition"
-    lang = language or (episodes[-1].get("language") if episodes else None) or config.show.language
+    show = config.feed.title or config.show.name or (episodes[-1].episode.show if episodes else None) or default_title or "audio-edition"
+    lang = language or (episodes[-1].episode.language if episodes else None) or config.show.language
     fg = FeedGenerator()
     fg.load_extension("podcast")  # iTunes tags
     fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
@@ -151,29 +138,28 @@ def build_feed(out_dir: str | Path, config: ShowConfig, base_url: str, default_t
                                 f"{base_url.rstrip('/')}/{quote(Path(config.feed.image).name)}")
     fg.podcastindex.podcast_guid(str(uuid.uuid5(uuid.NAMESPACE_URL, base_url.rstrip("/") + "/feed.xml")))
     fg.podcastindex.podcast_locked(False)
-    for ep in episodes:
-        slug = ep["slug"]
+    for stored in episodes:
+        ep = stored.episode
+        slug = ep.slug
         fe = fg.add_entry()  # prepends: newest first, as podcast apps expect
-        fe.title(ep["title"])
-        fe.guid(ep.get("guid") or str(uuid.uuid5(uuid.NAMESPACE_URL, slug)), permalink=False)
-        fe.pubDate(_pubdate(ep.get("date"), ep["_mtime"]))
-        summary = ep.get("summary") or ep["title"]
+        fe.title(ep.title)
+        fe.guid(ep.guid, permalink=False)
+        fe.pubDate(_pubdate(ep.date, stored.mtime))
+        summary = ep.summary or ep.title
         fe.description(summary)
-        if ep.get("url"):
-            fe.link(href=ep["url"])
-        fe.enclosure(episode_url(base_url, slug, ep["audio"]), str(ep["_size"]), "audio/mpeg")
-        fe.podcast.itunes_duration(_duration_hms(ep.get("duration", 0)))
+        if ep.url:
+            fe.link(href=ep.url)
+        fe.enclosure(episode_url(base_url, slug, ep.audio), str(stored.size), "audio/mpeg")
+        fe.podcast.itunes_duration(_duration_hms(ep.duration))
         fe.podcast.itunes_summary(summary)
         fe.podcast.itunes_explicit("yes" if config.feed.explicit else "no")
         fe.podcast.itunes_episode_type("full")
-        transcripts = ep.get("transcripts") or ({"text/vtt": ep["transcript"]} if ep.get("transcript") else {})
-        for mime, name in transcripts.items():
-            if (ep["_dir"] / name).is_file():
-                fe.podcastindex.podcast_transcript(episode_url(base_url, slug, name), mime,
-                                                   language=ep.get("language"),
+        for mime, name in ep.transcripts.items():
+            if (stored.directory / name).is_file():
+                fe.podcastindex.podcast_transcript(episode_url(base_url, slug, name), mime, language=ep.language,
                                                    rel="captions" if mime in ("text/vtt", "application/x-subrip") else None)
-        if ep.get("chapters"):
-            fe.podcastindex.podcast_chapters(episode_url(base_url, slug, ep["chapters"]))
+        if ep.chapters:
+            fe.podcastindex.podcast_chapters(episode_url(base_url, slug, ep.chapters))
     return fg.rss_str(pretty=True)
 
 
