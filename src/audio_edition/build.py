@@ -26,7 +26,8 @@ from . import __version__, mix, sources
 from .casting import VoiceProfile, jobs_for_segments, resolve_profile
 from .config import ShowConfig
 from .engines import ENGINES
-from .episode import RECORD, TRANSCRIPTS, Episode, EpisodeRecordError, SegmentRecord, SkippedRecord, load_episode
+from .episode import (RECORD, TRANSCRIPTS, Episode, EpisodeRecordError, SegmentRecord, SkippedRecord, load_episode,
+                      scan_episodes)
 from .engines.runner import DEFAULT_CONCURRENCY, SegmentAudio, check_concurrency, summarize, synthesize_all
 from .errors import AudioError, OutputError, UsageError
 from .feed import episode_url, write_feed
@@ -63,6 +64,7 @@ class BuildOptions:
     engine_options: dict | None = None  # passed to the engines (deadlines, attempts, backoff)
     latest: int | None = None  # feed sources: only the newest N issues
     since: str | None = None  # only issues published on or after this YYYY-MM-DD
+    force: bool = False  # re-render episodes that are up to date (new voice, new sound kit); guids are kept
 
 
 @dataclass
@@ -139,7 +141,7 @@ def build(source_args: list[str], options: BuildOptions, reporter: Reporter | No
         for item in prepared:
             check_speakable(item.script.segments, item.script.language)
     out_dir = check_writable_dir(options.out_dir)
-    base_url = options.base_url or options.config.feed.base_url or default_base_url(out_dir)
+    base_url = options.base_url or options.config.show.base_url or default_base_url(out_dir)
     results = []
     with build_lock(out_dir):
         for item in prepared:
@@ -164,7 +166,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
 
     ep_dir = out_dir / "episodes" / slug
     mix_key = _mix_key(script, synth, config)
-    previous = _up_to_date(ep_dir, mix_key)
+    previous = None if options.force else _up_to_date(ep_dir, mix_key)
     if previous is not None:
         reporter.log(f"{slug}: {summary}; audio unchanged")
         return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / previous.audio,
@@ -204,6 +206,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         slug=slug,
         title=script.title,
         guid=_guid(ep_dir, slug),
+        number=_number(ep_dir, out_dir),
         show=_show_name(script, config),
         date=script.published,
         language=script.language,
@@ -243,6 +246,18 @@ def _guid(ep_dir: Path, slug: str) -> str:
         return load_episode(ep_dir / RECORD).guid
     except EpisodeRecordError:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, slug))
+
+
+def _number(ep_dir: Path, out_dir: Path) -> int:
+    """itunes:episode: the number it already has, else one more than the show's highest."""
+    try:
+        number = load_episode(ep_dir / RECORD).number
+        if number is not None:
+            return number
+    except EpisodeRecordError:
+        pass
+    others = [s.episode for s in scan_episodes(out_dir)[0] if s.directory != ep_dir]
+    return max([len(others)] + [e.number for e in others if e.number is not None]) + 1
 
 
 def _mix_key(script: Script, synth: list[SegmentAudio], config) -> str:

@@ -79,6 +79,8 @@ class Episode:
     mix_key: str = ""
     summary: str = ""
     image: str | None = None  # the episode artwork's file name, if any
+    number: int | None = None  # itunes:episode: given once, when the episode is first built, then kept
+    episode_type: str = "full"  # itunes:episodeType: full, trailer or bonus
     segments: tuple[SegmentRecord, ...] = ()
     skipped: tuple[SkippedRecord, ...] = ()
     quality: dict[str, Any] = field(default_factory=dict)  # the quality gate's figures
