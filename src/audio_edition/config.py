@@ -21,11 +21,12 @@ import re
 import tomllib
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .errors import ConfigError
 
@@ -179,7 +180,7 @@ class TemplatesSection:
     values: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_table(cls, data: dict[str, Any], where: str) -> "TemplatesSection":
+    def from_table(cls, data: dict[str, Any], where: str) -> TemplatesSection:
         known = template_keys()
 
         def check(table: dict[str, Any], prefix: str) -> None:
@@ -221,7 +222,7 @@ class ShowConfig:
     def __init__(self, path: Path | None = None, raw: dict[str, Any] | None = None, **sections: Any) -> None:
         unknown = set(sections) - set(SECTIONS)
         if unknown:
-            raise TypeError(f"unknown config section {sorted(unknown)[0]!r}")
+            raise TypeError(f"unknown config section {min(unknown)!r}")
         self.path = path  # the file it came from, for relative paths
         self.raw = raw if raw is not None else {}
         self._sections = {name: sections.get(name) or cls() for name, cls in SECTIONS.items()}

@@ -95,7 +95,7 @@ class Episode:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
     @classmethod
-    def from_dict(cls, data: Any, where: str = RECORD) -> "Episode":
+    def from_dict(cls, data: Any, where: str = RECORD) -> Episode:
         if not isinstance(data, dict):
             raise EpisodeRecordError(f"{where}: not an episode record (expected a JSON object)")
         values = _typed(cls, data, where)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -147,22 +147,22 @@ def show_description(config: ShowConfig, title: str, language: str) -> str:
 
 
 def _duration_hms(seconds: float) -> str:
-    s = int(round(seconds))
+    s = round(seconds)
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def pubdate(date: str | None, fallback: float) -> datetime:
     if date:
         try:
-            return datetime.fromisoformat(date[:10]).replace(hour=6, tzinfo=timezone.utc)
+            return datetime.fromisoformat(date[:10]).replace(hour=6, tzinfo=UTC)
         except ValueError:
             pass
-    return datetime.fromtimestamp(fallback, tz=timezone.utc)
+    return datetime.fromtimestamp(fallback, tz=UTC)
 
 
 def _built(ep: Episode) -> datetime | None:
     try:
-        return datetime.fromisoformat(ep.built_at.replace("Z", "+00:00"))
+        return datetime.fromisoformat(ep.built_at)
     except ValueError:
         return None
 
@@ -221,7 +221,7 @@ def build_feed(out_dir: str | Path, config: ShowConfig, base_url: str, default_t
     fg.language(lang)
     fg.generator("audio-edition", __version__, "https://pypi.org/project/audio-edition/")
     built = [b for b in (_built(s.episode) for s in episodes) if b is not None]
-    fg.lastBuildDate(max(built) if built else datetime.now(timezone.utc))
+    fg.lastBuildDate(max(built) if built else datetime.now(UTC))
     if show.copyright:
         fg.copyright(show.copyright)
     author = show.author or show.name or title

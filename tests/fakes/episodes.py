@@ -36,7 +36,7 @@ def tone_mp3(seconds: float, cache_dir: Path) -> tuple[Path, float]:
 
 def _vtt(chapters: list[tuple[str, float, float]]) -> str:
     def ts(t: float) -> str:
-        ms = int(round(t * 1000))
+        ms = round(t * 1000)
         return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
     lines = ["WEBVTT", ""]
     for i, (title, start, end) in enumerate(chapters, 1):
