@@ -88,8 +88,12 @@ def _is_block(el) -> bool:
         return True
     if not tag:
         return False
-    for child in el:
-        if _tag(child) in BLOCK_TAGS:
+    # an unknown or inline wrapper (<x-player><o:p><h2>...) is a block when a block sits anywhere
+    # inside it; a bounded look, so deep inline nesting costs nothing special
+    for n, node in enumerate(el.iterdescendants()):
+        if n > 200:
+            break
+        if _tag(node) in BLOCK_TAGS:
             return True
     return False
 
