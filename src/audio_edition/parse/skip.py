@@ -14,6 +14,7 @@ short blocks, so a story that mentions "subscribers" or "presented by" is still 
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from .blocks import RawBlock
@@ -81,7 +82,8 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         r"view (as a |the )?web (page|version)|web version|open in (browser|app)|having trouble (viewing|reading)|"
         r"(un )?probl[èe]me d['’]affichage|si (ce|cet) (message|e-?mail) ne s['’]affiche pas)", re.I)),
     ("subscribe", _MEDIUM, re.compile(
-        r"(on t['’]a transf[ée]r[ée]|on vous a transf[ée]r[ée]|transf[ée]r[ée]e? (cette|ce) (lettre|newsletter|e-?mail|message)|"
+        r"(on t['’]a transf[ée]r[ée]|on vous a transf[ée]r[ée]|transf[ée]re[zr]?-(lui|leur|la|le)\b|"
+        r"forward (it|this( e-?mail| issue| newsletter)?) to (a friend|someone|your)|transf[ée]r[ée]e? (cette|ce) (lettre|newsletter|e-?mail|message)|"
         r"re[çc]u (cet|ce) (e-?mail|message) d['’]un ami|was forwarded|forwarded (this|to you)|someone forwarded|"
         r"got this from a friend|\babonne[- ]toi\b|\babonnez[- ]vous\b|\bs['’]abonner\b|\bje m['’]abonne\b|"
         r"\binscris[- ]toi\b|\binscrivez[- ]vous\b|\bsubscribe (here|now|today|for free|to|below)\b|"
@@ -217,10 +219,17 @@ POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "
 SPONSOR_TRIGGERS = ("sponsor", "présent", "present", "offert", "propos", "possible", "soutenu", "financ", "brought",
                     "powered", "supported", "offered", "thanks to", "merci à", "merci a")
 
+def fold(text: str) -> str:
+    """Lower case without accents, apostrophes made straight: "Sur le même thème" and the
+    "Sur le meme theme" of a template typed without accents gate and match alike."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("œ", "oe"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 _FAMILIES: dict[str, set[str]] = {}
 for _fam, _words in list(TRIGGERS.items()) + [("poll", POLL_TRIGGERS), ("sponsor", SPONSOR_TRIGGERS)]:
     for _w in _words:
-        _FAMILIES.setdefault(_w, set()).add(_fam)
+        _FAMILIES.setdefault(fold(_w), set()).add(_fam)
 # the scan finds the longest trigger at a place: it stands for the shorter ones it begins with too
 for _w in _FAMILIES:
     for _k in range(1, len(_w)):
@@ -253,7 +262,7 @@ _TRIGGER_RE = re.compile(r"(?<!\w)" + _trie_pattern(_FAMILIES))
 def _families(low: str) -> set[str]:
     """Which rule families a lower-cased text could match (one regex scan)."""
     found: set[str] = set()
-    for hit in set(_TRIGGER_RE.findall(low)):
+    for hit in set(_TRIGGER_RE.findall(fold(low))):
         found |= _FAMILIES[hit]
     if "©" in low or "(c)" in low:
         found.add("footer")
@@ -345,7 +354,8 @@ def classify(block: RawBlock) -> str | None:
         return "sponsor"
     plain = undecorate(text)
     for kind, limit, pattern in BOILERPLATE:
-        if words <= limit and kind in fams and (pattern.search(plain) or pattern.search(text)):
+        if words <= limit and kind in fams and (pattern.search(plain) or pattern.search(text)
+                                                 or pattern.search(fold(plain))):
             return kind
     if words <= 40 and _POSTAL.search(text):
         return "footer"
