@@ -206,7 +206,10 @@ def _segments(pieces: list) -> list[list]:
             nxt = next((q for q in pieces[j + 1:] if q is not BR and q[0].strip()), None)
             bullet_line = nxt is not None and bool(_LINE_MARK.match(nxt[0])) and bool(words) and \
                 bool(_LINE_MARK.match("".join(q[0] for q in cur).lstrip()))
-            if brs >= 2 or bold_line or bullet_line:
+            # "<a>First story</a><br><a>Second story</a>": a list of links, one a line
+            link_line = bool(words) and nxt is not None and bool(nxt[2]) and all(q[2] for q in words) and \
+                len({q[2] for q in words}) == 1
+            if brs >= 2 or bold_line or bullet_line or link_line:
                 segs.append([])
             else:
                 cur.append((" ", False, None))
@@ -283,6 +286,54 @@ def block_from_pieces(tag: str, pieces: list, classes: str, element_id: str | No
                     link_text=link_text, heading_link=heading_link, size=size)
 
 
+_NUMBERISH = re.compile(r"^[\s€$£¥%+\-−–.,:/()\d]*\d[\s€$£¥%+\-−–.,:/()\dkKmMbB]*$")
+_LAYOUT_INSIDE = ("table", "div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "img", "blockquote")
+
+
+def data_table_rows(table) -> list[str] | None:
+    """A data table (header cells, or a grid of short cells with numbers) → one line per row,
+    each value with its column's header: "Area: North Quay; Recycling: Monday". ``None`` for a
+    layout table, which stays transparent."""
+    if (table.get("role") or "").lower() in ("presentation", "none"):
+        return None
+    rows = [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
+    if len(rows) < 2:
+        return None
+    grid: list[list[str]] = []
+    header_row = False
+    for n, tr in enumerate(rows):
+        cells = [c for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
+        for c in cells:
+            if any(isinstance(d.tag, str) and d.tag.lower() in _LAYOUT_INSIDE for d in c.iterdescendants()):
+                return None  # blocks or images in cells: a layout table
+        texts = [clean_text(" ".join(c.itertext())) for c in cells]
+        if n == 0:
+            header_row = bool(cells) and all(c.tag.lower() == "th" for c in cells)
+        grid.append(texts)
+    widths = {len(r) for r in grid}
+    if len(widths) != 1 or widths.pop() < 2:
+        return None
+    cells = [t for r in grid for t in r]
+    if sum(len(t.split()) for t in cells) > 12 * len(cells):
+        return None
+    numeric = sum(1 for t in cells if _NUMBERISH.match(t))
+    if not header_row and (len(grid) < 3 or numeric < 0.3 * len(cells)):
+        return None
+    header = grid[0] if header_row or numeric else None
+    body = grid[1:] if header else grid
+    if header and not any(header):
+        header = None
+    lines = []
+    for r in body:
+        if header:
+            parts = [f"{h}: {v}" if h else v for h, v in zip(header, r) if v]
+        else:
+            parts = [v for v in r if v]
+        if parts:
+            lines.append("; ".join(parts) + ".")
+    return lines
+
+
 def flatten(root) -> list[RawBlock]:
     """Reading-order blocks under ``root`` (an lxml element), iteratively."""
     blocks: list[RawBlock] = []
@@ -308,6 +359,12 @@ def flatten(root) -> list[RawBlock]:
             blocks.append(RawBlock(tag="hr", text="", classes=cls, path=path))
             continue
         size, bold = _style_of(el, *style)
+        if tag == "table":
+            rows = data_table_rows(el)
+            if rows is not None:
+                for row in rows:
+                    blocks.append(RawBlock(tag="li", text=row, classes=cls, path=path, size=size))
+                continue
         if tag in HEADINGS or tag == "p" or not _has_block_child(el):
             # a heading is one line whatever it wraps (Substack puts anchor <div>s in <h2>)
             pieces = inline_pieces(el.text, el, bold=bold or tag in ("b", "strong"), size=size)
