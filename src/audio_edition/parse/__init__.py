@@ -64,7 +64,7 @@ def _remove_chrome(body, content, platform: platforms.Platform, skipped: list[tu
     for el in it:  # the common rules, in one pass; a matched element's subtree is not visited
         if not isinstance(el.tag, str) or el in protected:
             continue
-        kind = platforms.common_kind(el)
+        kind = platforms.common_kind(el) or ("button" if platforms.is_button(el) else None)
         if kind:
             matches.append((el, kind))
             _skip_subtree(it, el)
