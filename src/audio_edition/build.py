@@ -234,6 +234,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
                           end=round(voices[i].end, 3), url=seg.url, **r.report())
             for i, (seg, r) in enumerate(zip(script.segments, synth))),
         skipped=tuple(SkippedRecord(kind=s.kind, text=s.text) for s in script.skipped),
+        synthesis=dict(getattr(synth, "synthesis", {})),
     )
     atomic_write_text(ep_dir / RECORD, episode.to_json())
     reporter.log(f"{slug}: {summary}; {duration / 60:.1f} min")

@@ -104,8 +104,9 @@ def cli() -> None:
 @click.option("--fallback-engine", type=click.Choice(ENGINES), default=None,
               help="When a segment still fails after its retries, synthesize it with this engine instead "
               "(recorded in episode.json). Without it the build stops, keeping finished segments cached.")
-@click.option("--concurrency", type=click.IntRange(1, 8), default=3, show_default=True,
-              help="Segments synthesized at once (edge requests in flight).")
+@click.option("--concurrency", type=click.IntRange(1, 8), default=8, show_default=True,
+              help="Ceiling on edge requests in flight (it starts at 6 and backs off when the service "
+              "pushes back) and on espeak worker processes.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Directory that receives episodes/ and feed.xml.")
 @click.option("--base-url", help="Public URL where --out is served (enclosure links in feed.xml). "
