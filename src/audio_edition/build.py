@@ -10,8 +10,6 @@ run resume where this one stopped.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import shutil
@@ -20,18 +18,25 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
-from . import __version__, mix, sources
+from . import __version__, fsutil, mix, sources, staging
 from .casting import VoiceProfile, jobs_for_segments, resolve_profile
 from .config import ShowConfig
 from .engines import ENGINES
-from .episode import (RECORD, TRANSCRIPTS, Episode, EpisodeRecordError, SegmentRecord, SkippedRecord, load_episode,
-                      scan_episodes)
 from .engines.runner import DEFAULT_CONCURRENCY, SegmentAudio, check_concurrency, summarize, synthesize_all
-from .errors import AudioError, OutputError, UsageError
+from .episode import (
+    RECORD,
+    TRANSCRIPTS,
+    Episode,
+    EpisodeRecordError,
+    SegmentRecord,
+    SkippedRecord,
+    load_episode,
+    scan_episodes,
+)
+from .errors import AudioError, UsageError
 from .feed import episode_url, write_feed
-from .fsutil import atomic_path, atomic_write_text, check_writable_dir, episode_slug
+from .fsutil import STATE_DIR, atomic_path, atomic_write_text, check_writable_dir, episode_slug
 from .models import Issue, Script
 from .normalize import check_speakable
 from .parse import parse_issue
@@ -40,7 +45,7 @@ from .tags import Chapter, write_tags
 from .timeline import Timeline, voice_timeline
 from .transcripts import cues, to_html, to_srt, to_vtt
 
-STATE_DIR = ".audio-edition"
+build_lock = staging.build_lock  # the lock of --out: PID, host and start time; a stale one is taken over
 
 class Reporter:
     """Progress sink; the CLI passes a rich implementation, the library default is silent."""
@@ -78,21 +83,6 @@ class EpisodeResult:
 
 
 # --- build -------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def build_lock(out_dir: Path) -> Iterator[None]:
-    state = out_dir / STATE_DIR
-    state.mkdir(parents=True, exist_ok=True)
-    fh = open(state / "lock", "w")
-    try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputError(f"another build is running in {out_dir} (lock: {state / 'lock'})") from None
-        yield
-    finally:
-        fh.close()
-
 
 def default_base_url(out_dir: Path) -> str:
     return out_dir.resolve().as_uri() + "/"
@@ -143,20 +133,36 @@ def build(source_args: list[str], options: BuildOptions, reporter: Reporter | No
     out_dir = check_writable_dir(options.out_dir)
     base_url = options.base_url or options.config.show.base_url or default_base_url(out_dir)
     results = []
-    with build_lock(out_dir):
+    with build_lock(out_dir) as lock, fsutil.os_errors(out_dir):
+        if lock.stale is not None:
+            reporter.log(f"took over the lock of a build that is gone ({lock.stale.describe()})")
+        for note in staging.recover(out_dir):
+            reporter.log(note)
         for item in prepared:
-            results.append(_build_episode(item, options, out_dir, base_url, reporter))
+            # rendered whole in .audio-edition/staging/<slug>/, then renamed into episodes/
+            slug = episode_slug(item.script.title, item.script.published)
+            needs = staging.estimate_bytes(sum(len(s.spoken or s.text) for s in item.script.segments),
+                                           len(item.script.segments), options.config.audio.bitrate)
+            staging.check_space(out_dir, needs, f"episode {slug}")
+            with staging.staged(out_dir, slug, needs) as stage:
+                result = _build_episode(item, options, out_dir, base_url, reporter, stage.dir)
+                if not result.up_to_date:
+                    stage.commit()
+            results.append(result)
         reporter.stage("feed")
         write_feed(out_dir, options.config, base_url)
+        for problem in scan_episodes(out_dir)[1]:
+            reporter.log(f"warning: {problem} (left out of the feed)")
     return results
 
 
 def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_url: str,
-                   reporter: Reporter) -> EpisodeResult:
+                   reporter: Reporter, dest: Path | None = None) -> EpisodeResult:
+    """Render one episode's files into ``dest`` (its staging directory; default: in place)."""
     issue, script = item.issue, item.script
     config = options.config
     slug = episode_slug(script.title, script.published)
-    cache_dir = out_dir / STATE_DIR / "cache"
+    cache_dir = fsutil.cache_dir(out_dir)
     reporter.stage(f"voices: {script.title[:50]}", total=len(script.segments))
     jobs = jobs_for_segments(script.segments, item.profile, item.engine, options.fallback_engine)
     synth = synthesize_all(jobs, engine_name=item.engine, cache_dir=cache_dir, concurrency=options.concurrency,
@@ -165,6 +171,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
     summary = summarize(synth)
 
     ep_dir = out_dir / "episodes" / slug
+    dest = dest or ep_dir
     mix_key = _mix_key(script, synth, config)
     previous = None if options.force else _up_to_date(ep_dir, mix_key)
     if previous is not None:
@@ -180,7 +187,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         reporter.stage("encode")
         mp3_name = f"{slug}.mp3"
         chapters = chapters_from(script, timeline)
-        with atomic_path(ep_dir / mp3_name) as tmp_mp3:
+        with atomic_path(dest / mp3_name) as tmp_mp3:
             measured = mix.encode_mp3(work / "episode.wav", tmp_mp3, bitrate=config.audio.bitrate)
             duration = measured.duration
             if duration < timeline.duration - 0.05:
@@ -195,13 +202,13 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
     reporter.stage("transcript and chapters")
     voices = {p.segment: p for p in timeline.voices()}
     cue_list = cues((voices[i].start, r.boundaries, voices[i].end) for i, r in enumerate(synth))
-    atomic_write_text(ep_dir / TRANSCRIPTS["text/vtt"], to_vtt(cue_list))
-    atomic_write_text(ep_dir / TRANSCRIPTS["application/x-subrip"], to_srt(cue_list))
-    atomic_write_text(ep_dir / TRANSCRIPTS["text/html"], to_html(
+    atomic_write_text(dest / TRANSCRIPTS["text/vtt"], to_vtt(cue_list))
+    atomic_write_text(dest / TRANSCRIPTS["application/x-subrip"], to_srt(cue_list))
+    atomic_write_text(dest / TRANSCRIPTS["text/html"], to_html(
         script.title, script.language, _show_name(script, config), script.published,
         [(seg.role, seg.title, seg.text, voices[i].start, seg.url) for i, seg in enumerate(script.segments)]))
     chapters_doc = {"version": "1.2.0", "chapters": [c.to_dict() for c in chapters]}
-    atomic_write_text(ep_dir / "chapters.json", json.dumps(chapters_doc, ensure_ascii=False, indent=2))
+    atomic_write_text(dest / "chapters.json", json.dumps(chapters_doc, ensure_ascii=False, indent=2))
     episode = Episode(
         slug=slug,
         title=script.title,
@@ -217,7 +224,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         audio_url=episode_url(base_url, slug, mp3_name),
         duration=round(duration, 3),
         loudness_lufs=round(measured.loudness, 1),
-        size=(ep_dir / mp3_name).stat().st_size,
+        size=(dest / mp3_name).stat().st_size,
         channels=1,
         bitrate=config.audio.bitrate,
         engine=item.engine,
@@ -236,7 +243,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         skipped=tuple(SkippedRecord(kind=s.kind, text=s.text) for s in script.skipped),
         synthesis=dict(getattr(synth, "synthesis", {})),
     )
-    atomic_write_text(ep_dir / RECORD, episode.to_json())
+    atomic_write_text(dest / RECORD, episode.to_json())
     reporter.log(f"{slug}: {summary}; {duration / 60:.1f} min")
     return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / mp3_name, duration=duration, summary=summary)
 

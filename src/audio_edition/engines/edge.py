@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import difflib
+import errno
 import json
 import os
 import random
@@ -266,12 +267,18 @@ def _retry_after(exc: BaseException) -> float | None:
     return None
 
 
+LOCAL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.ENOTDIR, errno.EISDIR, errno.EMFILE,
+                errno.ENFILE}
+
+
 def _retryable(exc: BaseException) -> bool:
     import aiohttp
     from edge_tts import exceptions as ex
 
     if isinstance(exc, aiohttp.ClientResponseError):  # includes WSServerHandshakeError
         return exc.status in (403, 408, 429) or exc.status >= 500
+    if isinstance(exc, OSError) and exc.errno in LOCAL_ERRNOS:
+        return False  # our disk, not the service: retrying cannot help (the build maps it to one line)
     return isinstance(exc, (
         aiohttp.ClientError, OSError, asyncio.TimeoutError, Incomplete, ex.NoAudioReceived,
         ex.WebSocketError, ex.UnexpectedResponse, ex.UnknownResponse, ex.SkewAdjustmentError,
