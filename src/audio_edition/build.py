@@ -156,7 +156,8 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
     reporter.stage(f"voices: {script.title[:50]}", total=len(script.segments))
     jobs = jobs_for_segments(script.segments, item.profile, item.engine, options.fallback_engine)
     synth = synthesize_all(jobs, engine_name=item.engine, cache_dir=cache_dir, concurrency=options.concurrency,
-                           fallback_engine=options.fallback_engine, engine_options=options.engine_options,
+                           fallback_engine=options.fallback_engine,
+                           engine_options={**(options.engine_options or {}), "lexicon": item.profile.lexicon},
                            on_progress=lambda done, total, seg: reporter.advance())
     summary = summarize(synth)
 

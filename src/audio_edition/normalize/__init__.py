@@ -7,6 +7,9 @@ numbers, money, percents, dates and times, ordinals and Roman numerals, units,
 abbreviations, acronyms and model names, URLs and e-mail addresses, emoji and
 decorative symbols. No SSML: edge voices take none, espeak reads symbols badly.
 
+The result is engine-neutral: what a careful reader says, names said as words kept as
+written (Nvidia, Copilot, YouTube), initialisms spelled ("Chat G P T"). Respellings for one
+engine are applied later, inside that engine (``apply_engine_lexicon``).
 The show's lexicon (``load_lexicon``) and the built-in one (``default_lexicon``) are
 applied before the general rules. ``explain`` lists each rewrite with its rule;
 ``speakability_issues`` lists what a voice would still stumble on.
@@ -28,7 +31,7 @@ Readings chosen where the obvious one is not what a presenter says (tests/data h
 - ranges use "à" ("vingt-deux à vingt-cinq ans", "deux mille vingt-quatre à deux mille vingt-cinq");
   "les années 1990" is "les années quatre-vingt-dix";
 - "S&P" is "S and P", "&" elsewhere "et"; ">" between words "plus que", before a number
-  "plus de"; "etc." is "ètcétéra" (espeak reads "et cetera" as "é..."); "cf." is "voir";
+  "plus de"; "etc." is "et cetera" (espeak gets "ètcétéra" from its lexicon); "cf." is "voir";
 - URLs are read as their site ("lemonde point F R"), handles and hashtags without @ or #.
 """
 
@@ -40,14 +43,16 @@ from typing import Any
 from . import en, fr
 from .common import NEUTRAL, decoration_rules, nfkc, tidy_rules, unicode_rules, web_rules
 from .engine import Rewrite, Rule, Step, run
-from .lexicon import Lexicon, as_lexicon, default_lexicon, lexicon_from_data, lexicon_from_profile, load_lexicon
+from .lexicon import (Lexicon, apply_engine_lexicon, as_lexicon, default_lexicon, engine_lexicon_tag,
+                      lexicon_from_data, lexicon_from_profile, load_lexicon)
 from .speakability import (SpeakabilityIssue, UnspeakableError, check_speakable, script_issues,
                            speakability_issues)
 
 __all__ = [
     "normalize", "explain", "Rewrite", "Lexicon", "load_lexicon", "default_lexicon", "lexicon_from_data",
     "lexicon_from_profile", "speakability_issues", "script_issues", "check_speakable", "SpeakabilityIssue",
-    "UnspeakableError", "diff_rows", "format_diff", "LANGUAGES",
+    "UnspeakableError", "diff_rows", "format_diff", "LANGUAGES", "apply_engine_lexicon", "engine_lexicon_tag",
+    "for_engine",
 ]
 
 LANGUAGES = ("fr", "en")
@@ -104,6 +109,11 @@ def normalize(text: str, lang: str = "fr", lexicon=None) -> str:
     if not text:
         return ""
     return _fixpoint(text, _steps(lang, lexicon), None)
+
+
+def for_engine(text: str, engine: str, lang: str = "fr", lexicon=None) -> str:
+    """What ``engine`` receives for the written ``text``: ``normalize``, then its engine lexicon."""
+    return apply_engine_lexicon(normalize(text, lang, lexicon), engine, lang, lexicon)
 
 
 def explain(text: str, lang: str = "fr", lexicon=None) -> list[Rewrite]:
