@@ -7,8 +7,17 @@ import wave
 import pytest
 
 from audio_edition.errors import ConfigError
-from audio_edition.normalize import apply_engine_lexicon, for_engine, load_lexicon, normalize
-from audio_edition.normalize.lexicon import builtin_engine_lexicon, engine_lexicon_tag, parse_entries
+from audio_edition.normalize import (
+    apply_engine_lexicon,
+    for_engine,
+    load_lexicon,
+    normalize,
+)
+from audio_edition.normalize.lexicon import (
+    builtin_engine_lexicon,
+    engine_lexicon_tag,
+    parse_entries,
+)
 
 WRITTEN = "ChatGPT, Copilot, Nvidia, YouTube, Midjourney, DeepSeek, des fruits, etc."
 

@@ -34,7 +34,7 @@ from .normalize import check_speakable
 from .parse import parse_issue
 from .script import build_script
 from .tags import Chapter, write_tags
-from .transcripts import cues, to_html, to_srt, to_vtt
+from .transcripts import to_html, to_srt, to_vtt, written_cues
 
 STATE_DIR = ".audio-edition"
 TRANSCRIPTS = {"text/vtt": "transcript.vtt", "application/x-subrip": "transcript.srt", "text/html": "transcript.html"}
@@ -190,7 +190,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         shutil.rmtree(work, ignore_errors=True)
 
     reporter.stage("transcript and chapters")
-    cue_list = cues((p.start, r.boundaries, p.end) for p, r in zip(placed, synth))
+    cue_list = written_cues(script.segments, placed, synth, item.profile.lexicon)  # the newsletter's words
     atomic_write_text(ep_dir / TRANSCRIPTS["text/vtt"], to_vtt(cue_list))
     atomic_write_text(ep_dir / TRANSCRIPTS["application/x-subrip"], to_srt(cue_list))
     atomic_write_text(ep_dir / TRANSCRIPTS["text/html"], to_html(

@@ -19,7 +19,7 @@ from typing import Any, Callable
 from .config import ShowConfig
 from .errors import ConfigError
 from .models import Document, Script, Segment, Skipped, Story
-from .normalize import normalize
+from .normalize import normalize_with_map
 
 # voice-casting role per segment role
 CAST_ROLE = {"intro": "host", "transition": "host", "outro": "host", "story": "stories",
@@ -142,9 +142,13 @@ def build_script(
 
 
 def speak(script: Script, lexicon=None) -> Script:
-    """The normalize stage over a whole script: each segment's reading text → what the voice says."""
-    return replace(script, segments=tuple(replace(seg, spoken=normalize(seg.spoken, script.language, lexicon))
-                                          for seg in script.segments))
+    """The normalize stage over a whole script: each segment's reading text → what the voice says
+    (with its span map, so captions show the reading text's own words)."""
+    segments = []
+    for seg in script.segments:
+        spoken, spans = normalize_with_map(seg.spoken, script.language, lexicon)
+        segments.append(replace(seg, spoken=spoken, spans=spans))
+    return replace(script, segments=tuple(segments))
 
 
 def draft_script(

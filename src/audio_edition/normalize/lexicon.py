@@ -58,6 +58,7 @@ from typing import Any, Mapping
 from ..config import read_toml
 from ..errors import ConfigError
 from .engine import Rewrite
+from .spans import tracked_sub
 
 ENGINE_NAMES = ("edge", "espeak")  # the engines a lexicon may hold a table for
 _RIGHT = r"(?![\w])"
@@ -108,25 +109,27 @@ class Lexicon:
             self._compiled = (exact, exact_re, folded, folded_re, pats)
         return self._compiled
 
-    def apply(self, text: str, record: list[Rewrite] | None = None) -> str:
+    def apply(self, text: str, record: list[Rewrite] | None = None, tracker=None) -> str:
         exact, exact_re, folded, folded_re, pats = self._compile()
+        rule = self.rule
+
+        def sub(pattern: re.Pattern, fn, text: str) -> str:
+            return pattern.sub(fn, text) if tracker is None else tracked_sub(pattern, fn, text, tracker)
+
         for pat, repl, src in pats:
-            if record is None:
-                text = pat.sub(repl, text)
-            else:
-                def rec(m: re.Match, repl=repl) -> str:
-                    out = m.expand(repl)
-                    if out != m.group(0):
-                        record.append(Rewrite(m.group(0), out, self.rule))
-                    return out
-                text = pat.sub(rec, text)
+            def rec(m: re.Match, repl=repl) -> str:
+                out = m.expand(repl)
+                if record is not None and out != m.group(0):
+                    record.append(Rewrite(m.group(0), out, rule))
+                return out
+            text = sub(pat, rec, text)
 
         def exact_sub(m: re.Match) -> str:
             if m.start() and _WORDCHAR.match(m.string, m.start() - 1):
                 return m.group(0)  # glued to a word before it
             out = exact[m.group(0)]
             if record is not None and out != m.group(0):
-                record.append(Rewrite(m.group(0), out, self.rule))
+                record.append(Rewrite(m.group(0), out, rule))
             return out
 
         def folded_sub(m: re.Match) -> str:
@@ -137,13 +140,13 @@ class Lexicon:
             if written[:1].isupper() and out[:1].islower():
                 out = out[:1].upper() + out[1:]
             if record is not None and out != written:
-                record.append(Rewrite(written, out, self.rule))
+                record.append(Rewrite(written, out, rule))
             return out
 
         if exact_re is not None:
-            text = exact_re.sub(exact_sub, text)
+            text = sub(exact_re, exact_sub, text)
         if folded_re is not None:
-            text = folded_re.sub(folded_sub, text)
+            text = sub(folded_re, folded_sub, text)
         return text
 
 
@@ -347,6 +350,16 @@ def apply_engine_lexicon(text: str, engine: str, lang_or_voice: str | None, show
     if not text:
         return text
     return engine_lexicon(engine, voice_language(lang_or_voice), as_lexicon(show)).apply(text, record)
+
+
+def engine_span_map(spoken: str, engine: str, lang_or_voice: str | None, show: Any = None):
+    """The span map between the neutral ``spoken`` text and what ``engine`` receives for it
+    (its ``written`` side is ``spoken``): engine word boundaries map back through it."""
+    from .spans import SpanMap, Tracker
+
+    tracker = Tracker(spoken)
+    received = engine_lexicon(engine, voice_language(lang_or_voice), as_lexicon(show)).apply(spoken, None, tracker)
+    return SpanMap(spoken, received, tuple(tracker.pieces))
 
 
 def engine_lexicon_tag(engine: str, show: Any = None) -> str:
