@@ -151,3 +151,27 @@ def test_sentence_boundaries_give_one_cue_per_sentence():
     got = cues_for(spans, bounds, 0.0, 9.0)
     assert got[0][2] == "OpenAI signe avec AWS pour 38 milliards $ le 3 novembre 2025."
     assert got[1][0] == 3.0
+
+
+def _vtt_cues(vtt: str) -> list[tuple[str, str, str]]:
+    blocks = [b for b in vtt.split("\n\n") if "-->" in b]
+    out = []
+    for b in blocks:
+        lines = b.strip().splitlines()
+        i = next(k for k, ln in enumerate(lines) if "-->" in ln)
+        start, end = lines[i].split(" --> ")
+        out.append((start, end, " ".join(lines[i + 1:])))
+    return out
+
+
+def test_the_example_captions_show_the_newsletter_words(example_build):
+    ep = next((example_build / "episodes").iterdir())
+    vtt = (ep / "transcript.vtt").read_text(encoding="utf-8")
+    srt = (ep / "transcript.srt").read_text(encoding="utf-8")
+    text = " ".join(c[2] for c in _vtt_cues(vtt))
+    assert "OpenAI" in text and "38 milliards" in text and "ChatGPT" in text
+    for spoken_only in ("Open A I", "trente-huit", "Chat G P T", "Tchatte", "Ènvidia", "G P U"):
+        assert spoken_only not in text, spoken_only
+        assert spoken_only not in srt, spoken_only
+    cues_ = _vtt_cues(vtt)
+    assert all(a[0] <= b[0] for a, b in itertools.pairwise(cues_))  # in time order
