@@ -43,7 +43,7 @@ from .parse import parse_issue
 from .script import build_script
 from .tags import Chapter, write_tags
 from .timeline import Timeline, voice_timeline
-from .transcripts import cues, to_html, to_srt, to_vtt
+from .transcripts import to_html, to_srt, to_vtt, written_cues
 
 build_lock = staging.build_lock  # the lock of --out: PID, host and start time; a stale one is taken over
 
@@ -166,7 +166,8 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
     reporter.stage(f"voices: {script.title[:50]}", total=len(script.segments))
     jobs = jobs_for_segments(script.segments, item.profile, item.engine, options.fallback_engine)
     synth = synthesize_all(jobs, engine_name=item.engine, cache_dir=cache_dir, concurrency=options.concurrency,
-                           fallback_engine=options.fallback_engine, engine_options=options.engine_options,
+                           fallback_engine=options.fallback_engine,
+                           engine_options={**(options.engine_options or {}), "lexicon": item.profile.lexicon},
                            on_progress=lambda done, total, seg: reporter.advance())
     summary = summarize(synth)
 
@@ -201,7 +202,8 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
 
     reporter.stage("transcript and chapters")
     voices = {p.segment: p for p in timeline.voices()}
-    cue_list = cues((voices[i].start, r.boundaries, voices[i].end) for i, r in enumerate(synth))
+    placed = [voices[i] for i in range(len(synth))]
+    cue_list = written_cues(script.segments, placed, synth, item.profile.lexicon)  # the newsletter's words
     atomic_write_text(dest / TRANSCRIPTS["text/vtt"], to_vtt(cue_list))
     atomic_write_text(dest / TRANSCRIPTS["application/x-subrip"], to_srt(cue_list))
     atomic_write_text(dest / TRANSCRIPTS["text/html"], to_html(

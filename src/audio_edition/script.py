@@ -20,7 +20,7 @@ from .casting import SEGMENT_ROLE
 from .config import ShowConfig
 from .errors import ConfigError
 from .models import Document, Script, Segment, Skipped, Story
-from .normalize import normalize
+from .normalize import normalize_with_map
 
 
 
@@ -140,9 +140,13 @@ def build_script(
 
 
 def speak(script: Script, lexicon=None) -> Script:
-    """The normalize stage over a whole script: each segment's reading text → what the voice says."""
-    return replace(script, segments=tuple(replace(seg, spoken=normalize(seg.spoken, script.language, lexicon))
-                                          for seg in script.segments))
+    """The normalize stage over a whole script: each segment's reading text → what the voice says
+    (with its span map, so captions show the reading text's own words)."""
+    segments = []
+    for seg in script.segments:
+        spoken, spans = normalize_with_map(seg.spoken, script.language, lexicon)
+        segments.append(replace(seg, spoken=spoken, spans=spans))
+    return replace(script, segments=tuple(segments))
 
 
 def draft_script(

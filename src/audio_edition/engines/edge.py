@@ -42,6 +42,7 @@ from typing import Awaitable, Callable
 from ..errors import SynthesisError, UsageError
 from ..fsutil import atomic_write_text
 from ..models import Boundary, SynthResult
+from ..normalize.lexicon import apply_engine_lexicon, engine_lexicon_tag
 from .chunks import join_wavs, split_text
 
 SAMPLE_RATE = 24000  # edge's audio-24khz-48kbitrate-mono-mp3, decoded
@@ -335,14 +336,15 @@ class EdgeEngine:
                  deadline: float = 20.0, deadline_per_char: float = 0.03, max_chars: int = 1500,
                  boundary: str = "word", cache_dir: str | Path | None = None, connect_timeout: int = 10,
                  check_completeness: bool = True, sleep: Callable[[float], Awaitable[None]] | None = None,
-                 rng: Callable[[], float] = random.random, **_ignored) -> None:
+                 rng: Callable[[], float] = random.random, lexicon=None, **_ignored) -> None:
         if attempts < 1:
             raise UsageError("edge: attempts must be at least 1")
         if boundary not in ("word", "sentence"):
             raise UsageError(f"edge: boundary must be 'word' or 'sentence', not {boundary!r}")
         if max_chars < 100:
             raise UsageError("edge: max_chars must be at least 100")
-        self.version = edge_version()
+        self.lexicon = lexicon  # the show's lexicon: its [lexicon.edge] table adds to the built-in one
+        self.version = f"{edge_version()}; {engine_lexicon_tag(self.name, lexicon)}"
         self.attempts = attempts
         self.backoff = backoff
         self.backoff_max = backoff_max
@@ -373,6 +375,7 @@ class EdgeEngine:
 
         The raised error carries ``attempts`` (how many requests were made).
         """
+        text = apply_engine_lexicon(text, self.name, voice, self.lexicon)  # the very last text step
         if not text.strip():
             raise SynthesisError("edge: nothing to say (empty text)")
         if not is_edge_voice(voice):
