@@ -138,7 +138,7 @@ class ShowSection:
     link: str | None = key(None, "the show's website (default: base_url)", example="https://example.org/",
                            check=_check_http)
     copyright: str | None = key(None, "copyright line", example="© 2025 MAMMAM IA")
-    type: str = key("episodic", "episodic (newest first) or serial (in order)", choices=("episodic", "serial"))
+    type: str = key("episodic", "how apps list episodes: newest first, or in order", choices=("episodic", "serial"))
     base_url: str | None = key(None, "public URL where --out is published (feed links; default: a file:// URL)",
                                example="https://example.org/podcast/", check=_check_base_url, init=True)
     read_sponsors: bool = key(False, "read sponsored blocks as an announced ad break")
