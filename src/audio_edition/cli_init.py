@@ -58,6 +58,11 @@ def write_show(directory: Path, values: dict, force: bool = False) -> tuple[Path
     return config_path, profile_path
 
 
+def interactive() -> bool:
+    """Ask questions only when a person is typing."""
+    return sys.stdin.isatty()
+
+
 def _options(func):
     for k in reversed(SHOW_KEYS):
         if k.type == "boolean":
@@ -82,7 +87,7 @@ def init(directory, force, **values):
     Every [show] key of the config is a flag. On a terminal, the main ones you leave out
     are asked (Enter keeps the default); otherwise the others keep their defaults.
     """
-    if sys.stdin.isatty():
+    if interactive():
         for k in SHOW_KEYS:
             if k.init and values.get(k.name) is None:
                 default = k.default if k.default is not None else ""

@@ -452,3 +452,7 @@ def commented_config(values: dict[str, dict[str, Any]] | None = None) -> str:
     lines += ["", "# Spoken templates: any key of src/audio_edition/data/templates/<lang>.toml", "# [templates]",
               '# first_story = ["On attaque avec notre premier sujet."]', ""]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m audio_edition.config: the README's table, to paste between its markers
+    print(schema_markdown())
