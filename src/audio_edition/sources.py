@@ -33,6 +33,7 @@ import lxml.etree
 
 from .errors import SourceError
 from .models import Issue
+from .parse.meta import publication_from_sender
 
 MAX_BYTES = 50 * 1024 * 1024  # what we read from a file or a URL at most
 FETCH_TIMEOUT = 20.0  # seconds, per network operation
@@ -259,15 +260,7 @@ def read_eml(data: bytes, where: str, source: str | None = None, ident: str = ""
             published = parse_date(raw_date)
     sender = header("From")
     name = email.utils.parseaddr(sender)[0] if sender else ""
-    # "Dan at The Sunday Ledger", "Léa de chez Bidule": the publication is the second part
-    m = re.match(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)? (?:at|from|de chez|chez|@|\||/|[-–—]) (.{2,})$", name)
-    if m:
-        name = m.group(1).strip()
-    # "L'équipe Tech.Rocks", "The Morning Brew team": the team is the publication's
-    m = re.match(r"^(?:l['’][ée]quipe (?:de |d['’])?|the team (?:at|of|behind) |team )(.{2,})$", name, re.I) or \
-        re.match(r"^(?:the )?(.{2,}?) team$", name, re.I)
-    if m:
-        name = m.group(1).strip()
+    name = publication_from_sender(name)
     meta = {"source_kind": "email"}
     if name:
         meta["publication"] = name

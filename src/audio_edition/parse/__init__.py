@@ -17,6 +17,7 @@ interface. In order:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..errors import ParseError
 from ..models import Document, Issue, Skipped
@@ -24,7 +25,7 @@ from . import platforms
 from .blocks import RawBlock, clean_text, flatten
 from .clean import _remove, _skip_subtree, css_hidden_classes, load_html, strip_unread
 from .meta import (date_in_text, iso_date, json_ld, ld_name, meta_content, norm, pick_language,
-                   strip_site_suffix)
+                   publication_from_sender, strip_site_suffix)
 from .skip import SPONSOR_START, TEMPLATE_VAR, classify, refine, strip_template_vars, undecorate
 from .structure import layout_issue, strip_decoration
 
@@ -183,6 +184,55 @@ def _cards_as_lines(body, platform: platforms.Platform) -> None:
             _remove(card)
 
 
+_FORWARD_ATTR = re.compile(r"(^|\s)(gmail_attr|moz-forward-header|divRplyFwdMsg|forwarded-header)(\s|$)", re.I)
+_FORWARD_LINE = re.compile(r"^\s*-{3,}\s*(forwarded message|message transf[ée]r[ée]|original message|"
+                           r"message d['’]origine|message original)\s*-{3,}|^\s*(d[ée]but du message r[ée]exp[ée]di[ée]|"
+                           r"begin forwarded message)\s*:", re.I)
+_FORWARD_FIELD = re.compile(r"(?:^|\s)(de|from|date|envoy[ée]|sent|subject|objet|sujet)\s*:\s*(.*?)"
+                            r"(?=\s(?:de|from|date|envoy[ée]|sent|subject|objet|sujet|to|[àa]|cc)\s*:|$)", re.I)
+
+
+def _forwarded(body, skipped: list[tuple[str, str]]) -> dict[str, str]:
+    """An issue forwarded by a reader (Gmail, Apple Mail, Outlook, Thunderbird): the mail
+    client's header gives the newsletter's sender, date and subject, and the forwarder's own
+    note above it is not the newsletter's. Removes both; returns the header's fields."""
+    attr = None
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if _FORWARD_ATTR.search(el.get("class") or el.get("id") or ""):
+            attr = el
+            break
+        if el.text and "-----" in el.text and _FORWARD_LINE.match(el.text) or \
+                el.text and ("message" in el.text.lower()) and _FORWARD_LINE.match(el.text):
+            attr = el
+            break
+    if attr is None:
+        return {}
+    text = _spaced_text(attr)
+    fields: dict[str, str] = {}
+    for name, value in _FORWARD_FIELD.findall(text):
+        key = {"de": "from", "envoyé": "date", "envoye": "date", "sent": "date", "objet": "subject",
+               "sujet": "subject"}.get(name.lower(), name.lower())
+        fields.setdefault(key, value.strip())
+    # the forwarder's note: everything before the header that is not one of its ancestors
+    node = attr
+    while node is not None and node is not body:
+        parent = node.getparent()
+        for sib in list(node.itersiblings(preceding=True)):
+            note = _spaced_text(sib)
+            if note:
+                skipped.append(("forward-note", note[:500]))
+            _remove(sib)
+        if parent is not None and parent.text and parent.text.strip():
+            skipped.append(("forward-note", clean_text(parent.text)[:500]))
+            parent.text = None
+        node = parent
+    skipped.append(("boilerplate", text[:500]))
+    _remove(attr)
+    return fields
+
+
 def _content_root(body, platform: platforms.Platform):
     total = len(_text_of(body)) or 1
     for p in (platform, platforms.GENERIC) if platform is not platforms.GENERIC else (platform,):
@@ -226,6 +276,12 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
         body = root
     skipped_raw: list[tuple[str, str]] = []
     preheader = strip_unread(body, skipped_raw, hidden_classes)
+    forwarded = _forwarded(body, skipped_raw)
+    if forwarded.get("from"):
+        sender = re.sub(r"\s*<[^>]*>\s*$|\s*\S+@\S+\s*$", "", forwarded["from"]).strip(" \"'")
+        site = publication_from_sender(sender) or site
+    if forwarded.get("date") and date_in_text(forwarded["date"]):
+        issue = replace(issue, published=date_in_text(forwarded["date"]))
 
     # --- platform header markup (after hidden parts are gone) ----------------------------------
     el = platform.first(body, "title")
@@ -321,6 +377,9 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     published = (iso_date(issue.published) or meta_date or ld_date or platform_date or layout.date_hint
                  or next((d for d in (date_in_text(t, lang) for t in header_texts if len(t.split()) <= 20) if d), None)
                  or next((d for d in (date_in_text(s.text, lang) for s in skipped if s.kind == "byline") if d), None)
+                 # a post header that holds title, byline and date in one box ("Sarah Morel · 2 oct. 2025")
+                 or next((d for d in (date_in_text(" ".join(t.split()[:60]), lang) for k, t in skipped_raw
+                                      if k == "header") if d), None)
                  or iso_date(next(iter(root.xpath("//time/@datetime")), None)))
     if not publication:
         publication = _guess_publication([title, tag_title], [t for k, t in skipped_raw if k in ("footer", "header")]

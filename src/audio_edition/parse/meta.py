@@ -179,3 +179,18 @@ def pick_language(declared: list[str | None], text: str, default: str = "fr") ->
     if decl and detected and detected != decl and confidence >= 0.5:
         return detected
     return decl or detected or default
+
+
+def publication_from_sender(name: str) -> str:
+    """An e-mail sender's display name → the publication's name: "Dan at The Sunday Ledger",
+    "Léa de chez Bidule", "Jérôme Marin / Cafétech" name their publication second; "L'équipe
+    Tech.Rocks" and "The Morning Brew Team" name it inside."""
+    m = re.match(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)? (?:at|from|de chez|chez|@|\||/|[-–—]) (.{2,})$", name)
+    if m:
+        name = m.group(1).strip()
+    # "L'équipe Tech.Rocks", "The Morning Brew team": the team is the publication's
+    m = re.match(r"^(?:l['’][ée]quipe (?:de |d['’])?|the team (?:at|of|behind) |team )(.{2,})$", name, re.I) or \
+        re.match(r"^(?:the )?(.{2,}?) team$", name, re.I)
+    if m:
+        name = m.group(1).strip()
+    return name
