@@ -307,6 +307,9 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     else:
         # an e-mail: its <title> is the subject, unless it only says "Newsletter — Issue 31"
         tt = strip_site_suffix(tag_title, site) if tag_title else None
+        if tt and h1 and norm(tt) != norm(h1) and norm(tt).startswith(norm(h1)) and \
+                re.match(r"^\s*[|·•—–-]\s*\S", tt[len(h1):] if tt.startswith(h1) else "-x"):
+            tt = h1  # "Issue 41: Tiny databases | Data Gardening": the page's title is the heading and the site
         if tt and len(tt.split()) >= 2 and not _NOT_TITLES.match(tt) and not TEMPLATE_VAR.search(tt) \
                 and not (h1 and _ISSUE_ONLY.match(tt)):
             title = tt
