@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import wave
 
 import pytest
@@ -144,17 +143,14 @@ def test_fallback_engine_synthesizes_the_failing_segment_offline_and_records_it(
 def test_bounded_concurrency(edge_service, tmp_path):
     edge_service.latency = 0.15
     texts = [f"Segment numéro {i}, une phrase assez courte." for i in range(9)]
-    start = time.monotonic()
     run_edge(edge_jobs(texts), tmp_path, concurrency=3)
-    elapsed = time.monotonic() - start
     reqs = edge_service.syntheses()
     events = sorted([(r.started, 1) for r in reqs] + [(r.ended, -1) for r in reqs])
     live = peak = 0
     for _, d in events:
         live += d
         peak = max(peak, live)
-    assert peak == 3
-    assert elapsed < 9 * 0.15  # faster than one at a time
+    assert peak == 3  # requests overlapped, never more than the ceiling (timings live in bench/)
 
 
 @pytest.mark.parametrize("bad", [0, 9, -1])

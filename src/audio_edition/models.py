@@ -6,7 +6,7 @@ that ``script --format json`` prints and that ``episode.json`` stores.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 ROLES = ("intro", "story", "section", "transition", "outro", "sponsor")
@@ -92,9 +92,11 @@ class Segment:
     spoken: str  # what the voice reads (normalized)
     voice: str  # voice-casting role name or concrete voice
     url: str | None = None
+    # normalize.SpanMap: spans of ``spoken`` ↔ spans of the text it was normalized from (for captions)
+    spans: Any = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = {k: v for k, v in asdict(replace(self, spans=None)).items() if k != "spans"}
         if d["url"] is None and self.role not in ("story", "section"):
             del d["url"]  # stories and sections always say whether they have a chapter link
         return d

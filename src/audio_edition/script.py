@@ -16,14 +16,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable
 
+from .casting import SEGMENT_ROLE
 from .config import ShowConfig
 from .errors import ConfigError
 from .models import Document, Script, Segment, Skipped, Story
-from .normalize import normalize
+from .normalize import normalize_with_map
 
-# voice-casting role per segment role
-CAST_ROLE = {"intro": "host", "transition": "host", "outro": "host", "story": "stories",
-             "section": "sections", "sponsor": "sponsor"}
 
 
 @lru_cache(maxsize=8)
@@ -142,9 +140,13 @@ def build_script(
 
 
 def speak(script: Script, lexicon=None) -> Script:
-    """The normalize stage over a whole script: each segment's reading text → what the voice says."""
-    return replace(script, segments=tuple(replace(seg, spoken=normalize(seg.spoken, script.language, lexicon))
-                                          for seg in script.segments))
+    """The normalize stage over a whole script: each segment's reading text → what the voice says
+    (with its span map, so captions show the reading text's own words)."""
+    segments = []
+    for seg in script.segments:
+        spoken, spans = normalize_with_map(seg.spoken, script.language, lexicon)
+        segments.append(replace(seg, spoken=spoken, spans=spans))
+    return replace(script, segments=tuple(segments))
 
 
 def draft_script(
@@ -161,13 +163,13 @@ def draft_script(
     t = templates_for(lang, config)
     show = config.show.name or doc.publication or t.get("show_fallback") or doc.title
     date = spoken_date(doc.published, t)
-    voice_for = voice_for or (lambda cast_role: cast_role)
+    voice_for = voice_for or (lambda role: SEGMENT_ROLE.get(role, role))  # the casting role, no profile
     fields = {"show": show, "title": doc.title, "date": date or "", "count": len(doc.main_stories),
               "_fr": lang == "fr"}
 
     def seg(role: str, title: str, text: str, spoken: str | None = None, url: str | None = None) -> Segment:
         return Segment(role=role, title=title, text=text, spoken=spoken if spoken is not None else text,
-                       voice=voice_for(CAST_ROLE[role]), url=url)
+                       voice=voice_for(role), url=url)
 
     segments: list[Segment] = []
     intro_lines = [_fmt(t, "welcome" if date else "welcome_no_date", **fields)]

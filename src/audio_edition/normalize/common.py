@@ -86,6 +86,40 @@ def nfkc(text: str) -> str:
     return text.translate(_PRE_MAP)
 
 
+_CLUSTER = re.compile(r"[^\x00-\x7f]|.(?=[\u0300-\u036f])", re.DOTALL)
+_COMBINING_TAIL = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
+
+
+def nfkc_tracked(text: str, record, tracker) -> str:
+    """``nfkc``, each changed character (with its combining marks) handed to the span map."""
+    from .spans import replace_all
+
+    if text.isascii():
+        return text
+    target = nfkc(text)
+    if target == text:
+        return text
+    edits: list[tuple[int, int, str]] = []
+    pieces: list[str] = []
+    pos = 0
+    for m in _CLUSTER.finditer(text):
+        if m.start() < pos:
+            continue
+        end = _COMBINING_TAIL.match(text, m.end()).end()
+        cluster = text[m.start():end]
+        out = nfkc(cluster) if not cluster.isascii() else cluster
+        pieces.append(text[pos:m.start()])
+        pieces.append(out)
+        if out != cluster:
+            edits.append((m.start(), end, out))
+        pos = end
+    pieces.append(text[pos:])
+    if "".join(pieces) != target:  # a rare sequence normalized as a whole: one rewrite
+        return replace_all(text, target, tracker)
+    tracker.apply(text, edits)
+    return target
+
+
 # --- emoji and decoration --------------------------------------------------------------
 
 EMOJI_CLASS = (

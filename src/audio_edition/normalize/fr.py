@@ -91,10 +91,10 @@ def _de(word: str) -> str:
 def _etc(m: re.Match) -> str:
     dots = m.group(1) or ""
     if dots == "...":
-        return "ètcétéra..."
+        return "et cetera..."
     if dots == "." and re.match(r"\s*(?:$|\n|[A-ZÀ-Þ«\"“])", m.string[m.end():m.end() + 3]):
-        return "ètcétéra."
-    return "ètcétéra"
+        return "et cetera."
+    return "et cetera"
 
 
 def _end(spoken: str):
