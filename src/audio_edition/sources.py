@@ -33,7 +33,7 @@ import lxml.etree
 
 from .errors import SourceError
 from .models import Issue
-from .parse.meta import publication_from_sender
+from .parse.meta import cadence_from_gaps, publication_from_sender
 
 MAX_BYTES = 50 * 1024 * 1024  # what we read from a file or a URL at most
 FETCH_TIMEOUT = 20.0  # seconds, per network operation
@@ -397,6 +397,11 @@ def read_feed(text: str, where: str, base: str, latest: int | None = None, since
     # oldest first: feeds list newest first, but do not trust that
     if all(i.published for i in issues):
         issues.sort(key=lambda i: i.published)
+        days = [(date.fromisoformat(b.published) - date.fromisoformat(a.published)).days
+                for a, b in zip(issues, issues[1:])]
+        cadence = cadence_from_gaps(days)
+        if cadence:  # what the dates show beats what the words suggest
+            issues = [replace(i, feed_meta={**i.feed_meta, "cadence": cadence}) for i in issues]
     else:
         issues.reverse()
     return select(issues, latest=latest, since=since, where=where)

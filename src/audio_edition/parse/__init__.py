@@ -20,11 +20,12 @@ import re
 from dataclasses import replace
 
 from ..errors import ParseError
-from ..models import Document, Issue, Skipped
+from ..models import Document, Issue, Skipped, Story
 from . import platforms
 from .blocks import RawBlock, clean_text, flatten
 from .clean import _remove, _skip_subtree, css_hidden_classes, load_html, strip_unread
-from .meta import (date_in_text, iso_date, json_ld, ld_name, meta_content, norm, pick_language,
+from .language import passage_language
+from .meta import (date_in_text, detect_cadence, iso_date, json_ld, ld_name, meta_content, norm, pick_language,
                    publication_from_sender, strip_site_suffix)
 from .skip import SPONSOR_START, TEMPLATE_VAR, classify, refine, strip_template_vars, undecorate
 from .structure import layout_issue, strip_decoration
@@ -243,6 +244,19 @@ def _content_root(body, platform: platforms.Platform):
     return body
 
 
+def _with_languages(story: Story, lang: str) -> Story:
+    """Each block of a story tagged with its language when it is not the issue's."""
+    blocks = []
+    changed = False
+    for b in story.blocks:
+        other = passage_language(b.full_text(), lang)
+        if other:
+            b = replace(b, language=other)
+            changed = True
+        blocks.append(b)
+    return replace(story, blocks=tuple(blocks)) if changed else story
+
+
 def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool = False,
                 default_language: str = "fr") -> Document:
     where = issue.source
@@ -387,6 +401,9 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     if not publication:
         publication = _guess_publication([title, tag_title], [t for k, t in skipped_raw if k in ("footer", "header")]
                                          + [s.text for s in skipped if s.kind == "footer"])
+    parts = [_with_languages(story, lang) for story in layout.parts]
+    said = [title or "", subtitle or "", *layout.intro, *layout.closing, *(t for k, t in skipped_raw if k == "header")]
+    cadence = issue.feed_meta.get("cadence") or detect_cadence(said)
     if not title:
         first = next((s.title for s in layout.parts), None)
         title = first or UNTITLED.get(lang, UNTITLED["en"])
@@ -401,11 +418,12 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
         greeting=layout.greeting,
         intro=tuple(layout.intro),
         toc=tuple(layout.toc),
-        stories=tuple(layout.parts),
+        stories=tuple(parts),
         skipped=tuple(skipped),
         platform=platform.name,
         warnings=tuple(layout.warnings),
         closing=tuple(layout.closing),
+        cadence=cadence,
     )
 
 
