@@ -257,10 +257,33 @@ def _with_languages(story: Story, lang: str) -> Story:
     return replace(story, blocks=tuple(blocks)) if changed else story
 
 
+_LOGIN_WORDS = re.compile(
+    r"\b(sign[- ]?in|log[- ]?in|se connecter|connectez-vous|connexion|identifiez-vous|mot de passe|password|"
+    r"create an account|cr[ée]er un compte|subscribe to (read|continue)|abonnez-vous pour lire|r[ée]serv[ée]e? aux "
+    r"(abonn[ée]s|membres)|for (paid )?subscribers only|members only|this (post|article) is for (paid )?subscribers)\b",
+    re.I)
+LOGIN_WALL_WORDS = 150  # a sign-in page says little else; a real issue that mentions logging in says much more
+
+
+def _login_wall(root, where: str) -> None:
+    """A sign-in or paywall page saved instead of the issue: one line saying so."""
+    password = bool(root.xpath("//input[translate(@type,'PASSWORD','password')='password']"))
+    if not password and not _LOGIN_WORDS.search(root.text_content()):
+        return
+    body = root.find("body")
+    text = clean_text(" ".join((body if body is not None else root).itertext()))
+    words = len(text.split())
+    if (password and words < LOGIN_WALL_WORDS) or (words < 60 and len(_LOGIN_WORDS.findall(text)) >= 2):
+        what = "a sign-in form" if password else "a sign-in or subscribers-only page"
+        raise ParseError(f"{where}: {what}, not a newsletter issue ({words} words: "
+                         f"{text[:60].rstrip()}…); save the issue itself: the e-mail, or the page once signed in")
+
+
 def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool = False,
                 default_language: str = "fr") -> Document:
     where = issue.source
     root = load_html(issue.raw_html, where)
+    _login_wall(root, where)
     platform = platforms.detect(issue.raw_html)
     ld = json_ld(root)
     hidden_classes = css_hidden_classes(root)
@@ -355,7 +378,7 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
         if b.label and TEMPLATE_VAR.search(b.label):
             b.label = strip_template_vars(b.label) or None
     if not any(b.text for b in blocks):
-        raise ParseError(f"{where}: no readable text found in the HTML")
+        raise ParseError(f"{where}: an empty page (no readable text in the HTML)")
 
     kinds: list[str | None] = []
     for b in blocks:
