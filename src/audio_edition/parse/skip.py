@@ -339,6 +339,27 @@ def strip_template_vars(text: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
+def _load_phrases() -> list[tuple[str, int, re.Pattern]]:
+    """``data/phrases/<lang>.toml``: (kind, word limit, one whole-word regex of its phrases, folded)."""
+    import tomllib
+    from importlib import resources
+
+    merged: dict[str, tuple[int, set[str]]] = {}
+    base = resources.files("audio_edition") / "data" / "phrases"
+    for entry in sorted(base.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        for kind, table in tomllib.loads(entry.read_text(encoding="utf-8")).items():
+            limit, phrases = merged.get(kind, (0, set()))
+            merged[kind] = (max(limit, int(table.get("max_words", _MEDIUM))),
+                            phrases | {fold(p) for p in table.get("phrases", [])})
+    return [(kind, limit, re.compile(r"(?<!\w)(?:" + _trie_pattern(phrases) + r")(?!\w)"))
+            for kind, (limit, phrases) in merged.items() if phrases]
+
+
+PHRASE_FILES = _load_phrases()
+
+
 def classify(block: RawBlock) -> str | None:
     if block.tag == "img":
         return "sponsor" if any(is_ad_link(h) or h.startswith("ad-image:") for h in block.links) else "image"
@@ -361,6 +382,12 @@ def classify(block: RawBlock) -> str | None:
         if words <= limit and kind in fams and (pattern.search(plain) or pattern.search(text)
                                                  or pattern.search(fold(plain))):
             return kind
+    folded = None
+    for kind, limit, pattern in PHRASE_FILES:
+        if words <= limit:
+            folded = folded if folded is not None else fold(plain)
+            if pattern.search(folded):
+                return kind
     if words <= 40 and _POSTAL.search(text):
         return "footer"
     if TEMPLATE_VAR.search(text):
