@@ -33,6 +33,7 @@ import lxml.etree
 
 from .errors import SourceError
 from .models import Issue
+from .parse.meta import cadence_from_gaps, publication_from_sender
 
 MAX_BYTES = 50 * 1024 * 1024  # what we read from a file or a URL at most
 FETCH_TIMEOUT = 20.0  # seconds, per network operation
@@ -259,15 +260,7 @@ def read_eml(data: bytes, where: str, source: str | None = None, ident: str = ""
             published = parse_date(raw_date)
     sender = header("From")
     name = email.utils.parseaddr(sender)[0] if sender else ""
-    # "Dan at The Sunday Ledger", "Léa de chez Bidule": the publication is the second part
-    m = re.match(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)? (?:at|from|de chez|chez|@|\||/|[-–—]) (.{2,})$", name)
-    if m:
-        name = m.group(1).strip()
-    # "L'équipe Tech.Rocks", "The Morning Brew team": the team is the publication's
-    m = re.match(r"^(?:l['’][ée]quipe (?:de |d['’])?|the team (?:at|of|behind) |team )(.{2,})$", name, re.I) or \
-        re.match(r"^(?:the )?(.{2,}?) team$", name, re.I)
-    if m:
-        name = m.group(1).strip()
+    name = publication_from_sender(name)
     meta = {"source_kind": "email"}
     if name:
         meta["publication"] = name
@@ -404,6 +397,11 @@ def read_feed(text: str, where: str, base: str, latest: int | None = None, since
     # oldest first: feeds list newest first, but do not trust that
     if all(i.published for i in issues):
         issues.sort(key=lambda i: i.published)
+        days = [(date.fromisoformat(b.published) - date.fromisoformat(a.published)).days
+                for a, b in zip(issues, issues[1:])]
+        cadence = cadence_from_gaps(days)
+        if cadence:  # what the dates show beats what the words suggest
+            issues = [replace(i, feed_meta={**i.feed_meta, "cadence": cadence}) for i in issues]
     else:
         issues.reverse()
     return select(issues, latest=latest, since=since, where=where)

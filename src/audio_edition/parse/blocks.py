@@ -33,6 +33,8 @@ _HTML_FONT_SIZE = {"1": 10.0, "2": 13.0, "3": 16.0, "4": 18.0, "5": 24.0, "6": 3
 _WORDY = re.compile(r"\w", re.U)
 _AD_IMAGE = re.compile(r"/ad_network/|/advertis|/sponsor", re.I)
 BR = object()
+_SPONSOR_ALT = re.compile(r"^\W*(sponsor|sponsoris|publicit|partenaire|partenariat|partner|advert|annonce|promoted|"
+                          r"presented by|together with|pr[ée]sent[ée]e? par|en partenariat)", re.I)
 _LINE_MARK = re.compile(r"^\s*(?:[•·‣▪►▶➡→👉✅✔🔹🔸–—*-]|\d{1,2}[.)]\s|[0-9#]\ufe0f?\u20e3|#\d)")
 
 
@@ -170,7 +172,10 @@ def inline_pieces(lead: str | None, nodes, bold: bool = False, href: str | None 
             continue
         if tag == "img":
             src = el.get("src") or ""
-            if _AD_IMAGE.search(src):
+            alt = clean_text(el.get("alt") or "")
+            if alt and len(alt.split()) <= 6 and _SPONSOR_ALT.match(alt):
+                out.append(("", b, "label-image:" + alt, z))  # a "Sponsorisé" badge drawn as an image
+            elif _AD_IMAGE.search(src):
                 out.append(("", b, "ad-image:" + src, z))
             continue
         nz, nb = _style_of(el, z, b)
@@ -217,7 +222,7 @@ def _segments(pieces: list) -> list[list]:
             continue
         segs[-1].append(p)
         i += 1
-    return [s for s in segs if any(q[0].strip() or (q[2] or "").startswith("ad-image:") for q in s)]
+    return [s for s in segs if any(q[0].strip() or (q[2] or "").startswith(("ad-image:", "label-image:")) for q in s)]
 
 
 _LABEL = re.compile(r"^(.{2,80}?)\s*[:：]\s*$", re.S)
@@ -248,6 +253,9 @@ def block_from_pieces(tag: str, pieces: list, classes: str, element_id: str | No
         if p[2] and p[2] not in links:
             links.append(p[2])
     if not text:
+        label = next((h[len("label-image:"):] for h in links if h.startswith("label-image:")), None)
+        if label:
+            return RawBlock(tag="p", text=label, classes=classes, path=path, size=size)
         if any((h or "").startswith("ad-image:") for h in links):
             return RawBlock(tag="img", text="", links=links, classes=classes, path=path)
         return None
@@ -256,6 +264,7 @@ def block_from_pieces(tag: str, pieces: list, classes: str, element_id: str | No
     sizes = {p[3] for p in wordy if len(p) > 3}
     if len(sizes) == 1:
         size = sizes.pop()
+    links = [h for h in links if not h.startswith("label-image:")]
     linked = [p for p in wordy if p[2] and not p[2].startswith("ad-image:")]
     link_only = bool(wordy) and len(linked) == len(wordy)
     link_text = clean_text(" ".join(p[0] for p in linked))

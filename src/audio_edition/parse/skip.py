@@ -339,6 +339,27 @@ def strip_template_vars(text: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
+def _load_phrases() -> list[tuple[str, int, re.Pattern]]:
+    """``data/phrases/<lang>.toml``: (kind, word limit, one whole-word regex of its phrases, folded)."""
+    import tomllib
+    from importlib import resources
+
+    merged: dict[str, tuple[int, set[str]]] = {}
+    base = resources.files("audio_edition") / "data" / "phrases"
+    for entry in sorted(base.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        for kind, table in tomllib.loads(entry.read_text(encoding="utf-8")).items():
+            limit, phrases = merged.get(kind, (0, set()))
+            merged[kind] = (max(limit, int(table.get("max_words", _MEDIUM))),
+                            phrases | {fold(p) for p in table.get("phrases", [])})
+    return [(kind, limit, re.compile(r"(?<!\w)(?:" + _trie_pattern(phrases) + r")(?!\w)"))
+            for kind, (limit, phrases) in merged.items() if phrases]
+
+
+PHRASE_FILES = _load_phrases()
+
+
 def classify(block: RawBlock) -> str | None:
     if block.tag == "img":
         return "sponsor" if any(is_ad_link(h) or h.startswith("ad-image:") for h in block.links) else "image"
@@ -361,6 +382,12 @@ def classify(block: RawBlock) -> str | None:
         if words <= limit and kind in fams and (pattern.search(plain) or pattern.search(text)
                                                  or pattern.search(fold(plain))):
             return kind
+    folded = None
+    for kind, limit, pattern in PHRASE_FILES:
+        if words <= limit:
+            folded = folded if folded is not None else fold(plain)
+            if pattern.search(folded):
+                return kind
     if words <= 40 and _POSTAL.search(text):
         return "footer"
     if TEMPLATE_VAR.search(text):
@@ -436,12 +463,12 @@ def refine(blocks: list[RawBlock], kinds: list[str | None]) -> None:
             if q >= 0 and kinds[q] is None and (blocks[q].bold or QUESTIONISH.search(blocks[q].full_text())) \
                     and len(blocks[q].full_text()) < 200 and not blocks[q].level:
                 kinds[q] = "poll"
-    # navigation: three or more one-to-three-word links in a row
+    # navigation: three or more one-to-three-word links in a row (not in-page anchors: a contents list)
     i = 0
     while i < n:
         j = i
         while j < n and kinds[j] is None and blocks[j].link_only and len(blocks[j].text.split()) <= 3 \
-                and not blocks[j].level:
+                and not blocks[j].level and not all(h.startswith("#") for h in blocks[j].links):
             j += 1
         if j - i >= 3:
             for k in range(i, j):
@@ -469,6 +496,47 @@ def refine(blocks: list[RawBlock], kinds: list[str | None]) -> None:
                 kinds[j] = "footnote"
                 j += 1
     extend_sponsors(blocks, kinds)
+    tail_furniture(blocks, kinds)
+
+
+# where furniture links go: the publication's own pages and services, never an article
+FURNITURE_LINK = re.compile(
+    r"^(mailto:|#/|/(?!/)|\.\.?/)|[/.?&=](subscribe|unsubscribe|signup|sign-up|manage|preferences|settings|profile|"
+    r"share|sharer|refer|referral|ref|invite|archive|archives|issues?|feed|rss|index\.xml|atom|app-link|"
+    r"app-store-redirect|disable_email|optout|opt-out|feedback|poll|vote|survey|account|login|donate|upgrade|"
+    r"sponsor|advertise)\b|apps\.apple\.com|play\.google\.com|(facebook|twitter|x|linkedin|instagram|"
+    r"threads|bsky|mastodon\.social|tiktok|youtube|t\.me|wa\.me|discord|reddit)\.(com|net|org|app|gg|me|social)/",
+    re.I)
+TAIL_WORDS = 35
+
+
+def _link_density(b: RawBlock) -> float:
+    words = len(b.text.split()) or 1
+    return min(1.0, len(b.link_text.split()) / words)
+
+
+def tail_furniture(blocks: list[RawBlock], kinds: list[str | None]) -> None:
+    """After the issue's last words, what is left is furniture whatever it says: short blocks
+    made mostly of links to the publication's own services (subscribe, share, refer, archive,
+    previous/next issue, app stores, social profiles) or of merge tags. Scanned back from the
+    end, up to the first block that reads as text; a list of links to articles is not furniture."""
+    k = len(blocks) - 1
+    while k >= 0:
+        b = blocks[k]
+        if b.separator or kinds[k] is not None:
+            k -= 1
+            continue
+        words = len(b.full_text().split())
+        furniture_links = [h for h in b.links if FURNITURE_LINK.search(h)]
+        if b.level or words > TAIL_WORDS:
+            break
+        if TEMPLATE_VAR.search(b.full_text()):
+            kinds[k] = "footer"
+        elif b.links and len(furniture_links) * 2 >= len(b.links) and _link_density(b) >= 0.5:
+            kinds[k] = "footer"
+        else:
+            break
+        k -= 1
 
 
 def _common_unit(a: RawBlock, b: RawBlock) -> tuple[int, ...]:

@@ -237,8 +237,13 @@ def _sponsor_part(marker: RawBlock) -> Story:
 ESSAY_WORDS = 150
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def _is_tag_line(b: RawBlock) -> bool:
     text = strip_decoration(b.full_text())
+    if _CJK.search(text):  # no spaces between words: a sentence of Chinese is not a three-word tag
+        return len(_CJK.findall(text)) <= 4 and text[-1] not in "。！？」）"
     return bool(text) and len(text.split()) <= 3 and not b.label and text[-1] not in ".!?…:;,»\"”)" \
         and not any(ch.isdigit() for ch in text)
 
