@@ -64,7 +64,7 @@ def _lang(lang: str | None) -> str:
 
 
 @lru_cache(maxsize=32)
-def _pipeline(lang: str, show: Lexicon | None) -> tuple:
+def _pipeline(lang: str, show: Lexicon | None, region: str = "") -> tuple:
     base = default_lexicon(lang)
     lex = show.over(base) if show is not None else base
     words = {"fr": fr.WORDS, "en": en.WORDS}.get(lang, NEUTRAL)
@@ -77,16 +77,24 @@ def _pipeline(lang: str, show: Lexicon | None) -> tuple:
     if lang == "fr":
         steps += fr.rules_fr(fr.reader_for(lex.letters, lex.as_words))
     elif lang == "en":
-        steps += en.rules_en()
+        steps += en.rules_en(day_first=region in en.DAY_FIRST_REGIONS)
     steps += tidy_rules()
     return tuple(steps)
 
 
+def _region(lang: str | None) -> str:
+    parts = (lang or "").replace("_", "-").lower().split("-")
+    return parts[1] if len(parts) > 1 else ""
+
+
 def _steps(lang: str | None, lexicon: Any) -> tuple:
+    region = _region(lang)
     lang = _lang(lang)
     if lang not in LANGUAGES:
         lang = "xx"  # language-neutral rules only
-    return _pipeline(lang, as_lexicon(lexicon))
+    if lang != "en" or region not in en.DAY_FIRST_REGIONS:
+        region = ""
+    return _pipeline(lang, as_lexicon(lexicon), region)
 
 
 # A removal can bring two words together that a rule reads differently ("Dr # XIV"): the

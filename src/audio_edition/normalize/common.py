@@ -197,6 +197,13 @@ def host_words(host: str, words: Words) -> str:
     return f" {words.dot} ".join(spoken)
 
 
+SHORTENERS = ("bit\\.ly|youtu\\.be|t\\.co|goo\\.gl|tinyurl\\.com|ow\\.ly|buff\\.ly|lnkd\\.in|dlvr\\.it|is\\.gd|"
+              "rebrand\\.ly|cutt\\.ly|shorturl\\.at|tiny\\.cc|amzn\\.to|amzn\\.eu|apple\\.co|spoti\\.fi|wp\\.me|"
+              "fb\\.me|trib\\.al|bl\\.ink|rb\\.gy|t\\.ly|qr\\.io|lin\\.ee|forms\\.gle|g\\.co|git\\.io|"
+              "msft\\.it|aka\\.ms|substack\\.com/redirect|link\\.mail\\.beehiiv\\.com|mailchi\\.mp|eepurl\\.com")
+SHORTENER_GATE = "(?i)" + SHORTENERS.replace("\\.", ".")
+
+
 def web_rules(words: Words) -> list[Rule]:
     def url(m: re.Match) -> str:
         return host_words(m.group("host"), words)
@@ -218,6 +225,9 @@ def web_rules(words: Words) -> list[Rule]:
     host = r"(?P<host>(?:[\w-]+\.)+[a-zA-Z]{2,12})"
     trail = r"(?<![.,;:!?)\]'\"»])"
     return [
+        # a short link says nothing to a listener: dropped, with its scheme
+        rule("short link", rf"(?i)(?<![\w.@/-])(?:https?://)?(?:www\.)?(?:{SHORTENERS})/[^\s<>\"«»()]*{trail}", " ",
+             gate=SHORTENER_GATE),
         rule("e-mail", rf"(?<![\w.+-])(?P<local>[\w.+-]+)@{host}(?![\w@])", email, gate='@'),
         rule("url", rf"(?i)\b(?:https?://|ftp://|www\.)(?:[^\s/@]+@)?{host}(?::\d+)?(?:[/?#][^\s<>\"«»]*)?{trail}",
              url, gate='(?i)https?:|ftp:|www\\.'),
@@ -233,6 +243,7 @@ def web_rules(words: Words) -> list[Rule]:
 def tidy_rules() -> list[Rule]:
     return [
         # quotes and guillemets: the voice needs none of them
+        rule("quotes", r"(?<=\w')\s*[«“„\"‘]\s*", "", gate="'"),  # d'“intelligence” → d'intelligence
         rule("quotes", r"[«»‹›“”„‟\"]|(?<!\w)'|'(?!\w)|‘|‚", " "),
         # brackets and leftover markup characters
         rule("symbols", r"\s*\|\s*", ", ", gate='\\|'),
