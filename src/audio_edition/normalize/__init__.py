@@ -41,13 +41,20 @@ from functools import lru_cache
 from typing import Any
 
 from . import en, fr
-from .common import NEUTRAL, decoration_rules, nfkc, nfkc_tracked, tidy_rules, unicode_rules, web_rules
+from .common import NEUTRAL, decoration_rules, nfkc, nfkc_tracked, spacing_rules, tidy_rules, unicode_rules, web_rules
 from .engine import Rewrite, Rule, Step, run
-from .lexicon import (Lexicon, apply_engine_lexicon, as_lexicon, default_lexicon, engine_lexicon_tag,
-                      lexicon_from_data, lexicon_from_profile, load_lexicon)
+from .lexicon import (
+    Lexicon,
+    apply_engine_lexicon,
+    as_lexicon,
+    default_lexicon,
+    engine_lexicon_tag,
+    lexicon_from_data,
+    lexicon_from_profile,
+    load_lexicon,
+)
 from .spans import SpanMap, Tracker
-from .speakability import (SpeakabilityIssue, UnspeakableError, check_speakable, script_issues,
-                           speakability_issues)
+from .speakability import SpeakabilityIssue, UnspeakableError, check_speakable, script_issues, speakability_issues
 
 __all__ = [
     "normalize", "explain", "Rewrite", "Lexicon", "load_lexicon", "default_lexicon", "lexicon_from_data",
@@ -71,6 +78,7 @@ def _pipeline(lang: str, show: Lexicon | None, region: str = "") -> tuple:
     steps: list[Rule | Step] = []
     steps += unicode_rules(words)
     steps.append(Step("unicode", lambda text, record: nfkc(text), nfkc_tracked))
+    steps += spacing_rules()
     steps += decoration_rules()
     steps += web_rules(words)
     steps.append(Step("lexicon", lex.apply, lex.apply))

@@ -12,7 +12,7 @@ from num2words import num2words
 
 from .acronyms import _TICKER as TICKER
 from .acronyms import drop_ticker
-from .common import L, Words
+from .common import L, Words, long_number_rule
 from .engine import Rule, digit_gated, rule
 
 WORDS = Words(dot="dot", at="at", half="and a half", quarter="a quarter", three_quarters="three quarters",
@@ -518,24 +518,24 @@ NUMBERS = [
 ]
 
 SYMBOLS = [
-    rule("symbol", r"\s*&\s*", " and "),
-    rule("symbol", r"(?<=\w)\+\+(?!\w)", " plus plus"),
-    rule("symbol", r"(?<=\w)\+(?=[\s,.!?;:)]|$)", " plus"),
-    rule("symbol", r"\s*\+\s*", " plus "),
-    rule("symbol", r"\s+>\s+", " over "),
-    rule("symbol", r"\s+<\s+", " under "),
+    rule("symbol", r"\s*&\s*", " and ", gate="&"),
+    rule("symbol", r"(?<=\w)\+\+(?!\w)", " plus plus", gate="\\+"),
+    rule("symbol", r"(?<=\w)\+(?=[\s,.!?;:)]|$)", " plus", gate="\\+"),
+    rule("symbol", r"\s*\+\s*", " plus ", gate="\\+"),
+    rule("symbol", r"\s+>\s+", " over ", gate=">"),
+    rule("symbol", r"\s+<\s+", " under ", gate="<"),
     rule("symbol", r"\band/or\b", "and or", gate="/"),
     rule("symbol", r"(?<=[A-Z])/(?=[A-Z])", " "),  # CI/CD, TCP/IP
     rule("symbol", rf"(?<={L})/(?={L})", " or "),
-    rule("symbol", r"\s+/\s+", ", "),
-    rule("symbol", r"\s*%", " percent"),
+    rule("symbol", r"\s+/\s+", ", ", gate="/"),
+    rule("symbol", r"\s*%", " percent", gate="%"),
     rule("symbol", r"(?<!\w)€(?!\w)", "euros"),
     rule("symbol", r"(?<!\w)\$(?!\w)", "dollars"),
     rule("symbol", r"(?<!\w)£(?!\w)", "pounds"),
     rule("symbol", r"[€$£¥]", " "),
-    rule("symbol", r"\s*°\s*", " degrees "),
-    rule("symbol", r"\s*[×✕]\s*", " times "),
-    rule("symbol", r"[~≈]\s*", "about "),
+    rule("symbol", r"\s*°\s*", " degrees ", gate="°"),
+    rule("symbol", r"\s*[×✕]\s*", " times ", gate="[×✕]"),
+    rule("symbol", r"[~≈]\s*", "about ", gate="[~≈]"),
     rule("symbol", r"(?<![\w])@(?![\w])", "at"),
     rule("symbol", r"[#@/§]", " "),
 ]
@@ -552,6 +552,7 @@ TICKERS = [Rule("ticker", TICKER, drop_ticker, gate=re.compile(r"\([A-Z$]|: ?\$?
 def rules_en(day_first: bool = False) -> list[Rule]:
     """English rules; ``day_first``: dates like 3/10 are the third of October (en-GB and most
     of the world) rather than March tenth (en-US, the default)."""
-    return digit_gated(TICKERS + ABBREVIATIONS + date_rules(day_first) + DATES + FRACTION_RULES + ORDINALS
+    return digit_gated([long_number_rule(DIGITS)] + TICKERS + ABBREVIATIONS + date_rules(day_first) + DATES
+                       + FRACTION_RULES + ORDINALS
                        + RANGED + RANGES + SIGNS + MONEY + PERCENTS + UNIT_RULES + GLUE
                        + NUMBERS + SYMBOLS)

@@ -20,7 +20,7 @@ from .acronyms import (
     drop_ticker,
     lower_shout,
 )
-from .common import UPPER, L, Words
+from .common import UPPER, L, Words, long_number_rule
 from .engine import Rule, digit_gated, rule
 
 WORDS = Words(dot="point", at="arobase", half="et demi", quarter="quart", three_quarters="trois quarts",
@@ -709,6 +709,7 @@ THOUSANDS = [
 
 def rules_fr(reader: AcronymReader) -> list[Rule]:
     shout = [rule("capitals", SHOUT.pattern, lambda m: lower_shout(m, reader), gate='[A-ZÀ-Þ0-9][ \\t]+[A-ZÀ-Þ]{2}')]
-    return digit_gated(shout + ABBREVIATIONS + DATES + THOUSANDS + ORDINALS + RANGES + SIGNS + MONEY + PERCENTS
+    return digit_gated([long_number_rule(nf.DIGITS)] + shout + ABBREVIATIONS + DATES + THOUSANDS + ORDINALS + RANGES
+                       + SIGNS + MONEY + PERCENTS
                        + UNIT_RULES
                        + GLUE + NUMBERS + SYMBOLS + acronym_rules(reader))
