@@ -35,9 +35,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from .config import read_toml
 from .engines import ENGINES
 from .engines.edge import is_edge_voice
-from .config import read_toml
 from .errors import ConfigError
 from .models import Segment
 from .normalize import lexicon_from_profile
