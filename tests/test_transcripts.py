@@ -186,7 +186,7 @@ EDGE_ISSUE = """<!DOCTYPE html><html lang="fr"><head><title>Lettre n°8</title>
 </article></body></html>"""
 
 
-def test_edge_captions_show_the_written_words(tmp_path, edge_service):
+def test_edge_captions_show_the_written_words(tmp_path, edge_service):  # noqa: F811  (the fixture)
     from audio_edition.build import BuildOptions, build
 
     from .fakes.fixtures import fast_edge_options
