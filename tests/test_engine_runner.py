@@ -291,3 +291,19 @@ def test_espeak_in_worker_processes_speaks_each_text_as_in_process(tmp_path):
             assert w.getnframes() / w.getframerate() == pytest.approx(segs[i].duration)
     spoken = [b.text for b in segs[0].boundaries]
     assert spoken == LONG.split()
+
+
+def test_a_chunk_that_keeps_failing_makes_its_whole_segment_fall_back_in_one_voice(edge_service, tmp_path):
+    options = fast_edge_options(chunk_chars=(300, 800), deadline=0.3)
+    edge_service.add_fault("stall", times=None, match="Paragraphe 5", at=0.2)
+    job = SynthJob(index=0, role="story", text=LONG, voice="fr-FR-HenriNeural", fallback_voice="fr")
+    [seg] = run_edge([job], tmp_path, fallback_engine="espeak", engine_options=options)
+    assert seg.fallback and seg.engine == "espeak" and seg.voice == "fr"
+    assert [b.text for b in seg.boundaries] == LONG.split()  # the whole text, by one voice
+    good = [r for r in edge_service.syntheses() if "Paragraphe 5" not in r.text]
+    assert good  # the chunks that worked were made and cached: the next build reuses them
+    edge_service.clear_faults()
+    n = len(edge_service.syntheses())
+    [again] = run_edge([job], tmp_path, fallback_engine="espeak", engine_options=options)
+    assert again.engine == "edge" and not again.fallback
+    assert all("Paragraphe 5" in r.text for r in edge_service.syntheses()[n:])
