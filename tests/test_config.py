@@ -85,7 +85,8 @@ def test_defaults_and_every_apple_category():
 
 def test_every_key_has_a_doc_and_the_readme_table_is_generated_from_the_schema():
     keys = schema()
-    assert {k.table for k in keys} | {"templates"} == set(SECTIONS)
+    free_form = {t for t, cls in SECTIONS.items() if hasattr(cls, "from_table")}  # validated by their own rules
+    assert {k.table for k in keys} | free_form == set(SECTIONS)
     assert all(k.doc for k in keys)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = readme.split("<!-- config-table:start -->\n", 1)[1].split("\n<!-- config-table:end -->", 1)[0]

@@ -200,12 +200,28 @@ class TemplatesSection:
         return cls(values=dict(data))
 
 
+@dataclass
+class LexiconSection:
+    """The show's pronunciations, as in a voice profile: [lexicon.words], [lexicon.patterns], [lexicon.espeak] / [lexicon.edge], or file = "lexicon.toml"."""  # noqa: E501
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_table(cls, data: dict[str, Any], where: str) -> LexiconSection:
+        from .normalize.lexicon import lexicon_from_data
+
+        if "file" not in data:
+            lexicon_from_data(data, f"{where}: [lexicon]")  # a bad entry is an error naming it, at load
+        return cls(values=dict(data))
+
+
 # The schema: every table of audio-edition.toml, in the order init and the docs show them.
 SECTIONS: dict[str, type] = {
     "show": ShowSection,
     "audio": AudioSection,
     "voices": VoicesSection,
     "templates": TemplatesSection,
+    "lexicon": LexiconSection,
 }
 
 # Tables of earlier versions, still read: old key → new "table.key".
