@@ -118,9 +118,14 @@ def cli() -> None:
 @click.option("--strict", is_flag=True,
               help="Refuse to build when a segment still holds tokens a voice would stumble on (digits, "
               "symbols) after normalization; `audio-edition script` lists them.")
+@click.option("--no-music", is_flag=True,
+              help="A voice-only mix (mono, -19 LUFS): no theme, stings or bed. Also: [sound] enabled = false.")
+@click.option("--no-quality-gate", is_flag=True,
+              help="Build even when the quality gate after the render fails (silent, clipped or truncated "
+              "segment, loudness or true peak off target): its problems become warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, base_url, config_path, latest,
-          since, strict, quiet):
+          since, strict, no_music, no_quality_gate, quiet):
     """Build one episode per newsletter issue in SOURCE and update the feed.
 
     SOURCE is an issue's HTML file, an .eml e-mail, a newsletter's RSS/Atom feed (file or
@@ -138,7 +143,8 @@ def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, b
         try:
             options = BuildOptions(out_dir=out_dir, engine=engine, base_url=base_url, config=config,
                                    voices_file=voices_file, fallback_engine=fallback_engine,
-                                   concurrency=concurrency, latest=latest, since=since, strict=strict)
+                                   concurrency=concurrency, latest=latest, since=since, strict=strict,
+                                   music=not no_music, quality_gate=not no_quality_gate)
             results = run_build(list(sources), options, reporter)
         finally:
             reporter.close()
@@ -252,6 +258,9 @@ def _register() -> None:
     cli.add_command(voices)
     cli.add_command(cache)
     cli.add_command(normalize_command)
+    from .cli_sounds import sounds
+
+    cli.add_command(sounds)
 
 
 _register()
