@@ -219,8 +219,8 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         audio=mp3_name,
         audio_url=episode_url(base_url, slug, mp3_name),
         duration=round(duration, 3),
-        loudness_lufs=round(mixed.loudness, 1),
-        true_peak_dbtp=round(mixed.true_peak, 2),
+        loudness_lufs=gate.figures["loudness_lufs"],  # measured from the encoded file
+        true_peak_dbtp=gate.figures["true_peak_dbtp"],
         size=(ep_dir / mp3_name).stat().st_size,
         channels=render.mix.channels,
         bitrate=render.mix.bitrate,

@@ -27,7 +27,7 @@ from scipy.signal import resample_poly
 
 from .errors import AudioError
 from .ffmpeg import ffmpeg_exe, run
-from .sound.meter import LoudnessMeter, TruePeakLimiter, integrated_loudness
+from .sound.meter import LoudnessMeter, TruePeakLimiter, gated_loudness, gating_blocks
 from .timeline import Placement, Timeline
 
 MIX_RATE = 44100
@@ -74,6 +74,7 @@ class MixResult:
     rate: int
     channels: int
     limited: float  # share of the episode the limiter touched
+    correction: float = 0.0  # dB applied to the whole mix to put the episode on target
     segments: dict[int, SegmentLevel] = field(default_factory=dict)
 
     @property
@@ -146,12 +147,12 @@ class _Playing:
 
 
 class _Voice(_Playing):
-    def __init__(self, p: Placement, start: int, end: int, target: float, rate: int) -> None:
+    def __init__(self, p: Placement, start: int, end: int, target: float, rate: int, loud: float,
+                 correction: float) -> None:
         super().__init__(p, start, end)
         src, src_rate = read_wav(p.source)
-        loud = integrated_loudness(src, src_rate) if len(src) else float("-inf")
         peak = float(np.abs(src).max()) if len(src) else 0.0
-        gain = 0.0 if math.isinf(loud) else target - loud + p.gain
+        gain = 0.0 if math.isinf(loud) else target - loud + p.gain + correction
         self.level = SegmentLevel(segment=p.segment if p.segment is not None else -1, loudness=loud, gain=gain,
                                   peak=20 * math.log10(peak) if peak > 0 else float("-inf"),
                                   clipped=clipped_samples(src), duration=len(src) / src_rate)
@@ -165,9 +166,10 @@ class _Voice(_Playing):
 
 class _Music(_Playing):
     def __init__(self, p: Placement, start: int, end: int, sound: np.ndarray, rate: int,
-                 duck: np.ndarray | None = None, loop_crossfade: float = 0.0) -> None:
+                 duck: np.ndarray | None = None, loop_crossfade: float = 0.0, correction: float = 0.0) -> None:
         super().__init__(p, start, end)
         self.sound = sound
+        self.gain = p.gain + correction
         self.fi, self.fo = round(p.fade_in * rate), round(p.fade_out * rate)
         self.duck = duck  # dB per DUCK_STEP from `start`, or None
         self.rate = rate
@@ -199,7 +201,7 @@ class _Music(_Playing):
             db = np.interp(steps, np.arange(len(self.duck)), self.duck)
             d = np.power(10.0, db / 20).astype(np.float32)
             g = d if g is None else g * d
-        out = out * np.float32(10 ** (self.p.gain / 20))
+        out = out * np.float32(10 ** (self.gain / 20))
         return out if g is None else out * g[:, None]
 
 
@@ -223,6 +225,66 @@ def duck_envelope(start: float, end: float, voices: list[tuple[float, float]], d
         g += (want - g) * (down if want < g else up)
         out[i] = g
     return out
+
+
+def plan_loudness(timeline: Timeline, settings: MixSettings, sounds: Mapping[str, np.ndarray],
+                  rate: int = MIX_RATE) -> tuple[dict[int, float], float]:
+    """Each voice's loudness, and the one correction (dB) that puts the whole episode on target.
+
+    Voices are matched to the speech level, but how loud the episode measures also depends
+    on how much of it is music at its own gains (a short issue is mostly theme). The
+    episode's K-weighted power per 100 ms is predicted from its parts (each voice's and
+    sound's own sub-block powers, times its gain, fades and ducking; parts add as
+    uncorrelated powers) and gated like BS.1770; the gap to the target becomes one gain
+    applied to everything in the stream: the final gain, applied once, in the one pass.
+    """
+    ch = settings.channels
+    speech = settings.loudness - 10 * math.log10(ch) + CODEC_LOSS
+    n_sub = int(timeline.duration * 10) + 2
+    acc = np.zeros(n_sub)
+    levels: dict[int, float] = {}
+    for p in timeline.voices():
+        x, src_rate = read_wav(p.source)
+        meter = LoudnessMeter(src_rate, 1)
+        meter.add(x)
+        sub = meter.sub_powers()
+        loud = gated_loudness(gating_blocks(sub))
+        levels[p.segment if p.segment is not None else -1] = loud
+        if math.isinf(loud):
+            continue
+        i0 = round(p.start * 10)
+        k = max(0, min(len(sub), n_sub - i0, int(p.duration * 10)))
+        acc[i0: i0 + k] += sub[:k] * 10 ** ((speech - loud + p.gain) / 10) * ch
+    voices = [(v.start, v.end) for v in timeline.voices()]
+    own: dict[str, np.ndarray] = {}
+    for p in timeline.placements:
+        if p.kind not in ("jingle", "sting", "bed") or p.role not in sounds or ch == 1:
+            continue
+        if p.role not in own:
+            meter = LoudnessMeter(rate, 2)
+            meter.add(sounds[p.role])
+            own[p.role] = meter.sub_powers()
+        sub = own[p.role]
+        if not len(sub):
+            continue
+        m = int(p.duration * 10)
+        idx = np.arange(m)
+        src = idx % len(sub) if p.kind == "bed" else np.minimum(idx, len(sub) - 1)
+        power = np.where((idx < len(sub)) | (p.kind == "bed"), sub[src], 0.0) * 10 ** (p.gain / 10)
+        offs = ((idx + 0.5) * rate / 10).astype(np.int64)
+        fade = _fade(m, offs, round(p.duration * rate), round(p.fade_in * rate), round(p.fade_out * rate))
+        if fade is not None:
+            power = power * fade.astype(np.float64) ** 2
+        if p.kind == "bed":
+            duck = duck_envelope(p.start, p.end, voices, settings.duck)
+            db = np.interp((idx + 0.5) * 0.1 / DUCK_STEP, np.arange(len(duck)), duck)
+            power = power * 10 ** (db / 10)
+        i0 = round(p.start * 10)
+        k = max(0, min(m, n_sub - i0))
+        acc[i0: i0 + k] += power[:k]
+    predicted = gated_loudness(gating_blocks(acc))
+    correction = 0.0 if math.isinf(predicted) else settings.loudness + CODEC_LOSS - predicted
+    return levels, max(-20.0, min(20.0, correction))
 
 
 # --- encoder -----------------------------------------------------------------------------
@@ -289,6 +351,7 @@ def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
     rate, ch = MIX_RATE, settings.channels
     sounds = sounds or {}
     speech = settings.loudness - 10 * math.log10(ch) + CODEC_LOSS
+    loudness_of, correction = plan_loudness(timeline, settings, sounds)
     total = round(timeline.duration * rate)
     order = sorted(timeline.placements, key=lambda p: p.start)
     voices = [(p.start, p.end) for p in timeline.voices()]
@@ -318,14 +381,15 @@ def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
                 if p.kind == "silence" or e <= s:
                     continue
                 if p.kind == "voice":
-                    v = _Voice(p, s, e, speech, rate)
+                    v = _Voice(p, s, e, speech, rate, loudness_of[p.segment if p.segment is not None else -1],
+                               correction)
                     levels[v.level.segment] = v.level
                     playing.append(v)
                 else:
                     if p.role not in sounds:
                         raise AudioError(f"no sound for the {p.role} placed at {p.start:.1f}s")
                     duck = duck_envelope(p.start, p.end, voices, settings.duck) if p.kind == "bed" else None
-                    playing.append(_Music(p, s, e, sounds[p.role], rate, duck, loop_crossfade))
+                    playing.append(_Music(p, s, e, sounds[p.role], rate, duck, loop_crossfade, correction))
             block = np.zeros((b1 - b0, ch), dtype=np.float32)
             for item in playing:
                 a, b = max(item.start, b0), min(item.end, b1)
@@ -349,7 +413,8 @@ def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
         raise
     encoder.close()
     return MixResult(loudness=meter.integrated(), true_peak=limiter.max_peak_db, frames=frames, rate=rate,
-                     channels=ch, limited=limiter.limited_frames / max(frames, 1), segments=levels)
+                     channels=ch, limited=limiter.limited_frames / max(frames, 1), segments=levels,
+                     correction=correction)
 
 
 # --- measuring a file (ffmpeg's own meter: independent of the mixer) ----------------------

@@ -133,7 +133,7 @@ def check(script: Script, timeline: Timeline, mix: MixResult, mp3: str | Path, *
         "loudness_lufs": _num(got.loudness), "loudness_target": loudness, "tolerance_lu": tolerance,
         "true_peak_dbtp": _num(got.true_peak), "true_peak_limit": true_peak,
         "mix_loudness_lufs": _num(mix.loudness), "mix_true_peak_dbtp": _num(mix.true_peak),
-        "limited_share": round(mix.limited, 4),
+        "limited_share": round(mix.limited, 4), "mix_correction_db": round(mix.correction, 2),
         "duration": round(duration, 3), "decoded_duration": round(got.duration, 3),
         "timeline_duration": round(timeline.duration, 3),
         "segments": segs,

@@ -63,16 +63,24 @@ class LoudnessMeter:
             self._sub.extend(sq.mean(axis=1).sum(axis=1).tolist())
         self._pending = y[n * self._step:]
 
+    def sub_powers(self) -> np.ndarray:
+        """K-weighted mean-square power (summed over channels) of each 100 ms sub-block so far."""
+        return np.asarray(self._sub)
+
     def blocks(self) -> np.ndarray:
         """Mean-square power of each 400 ms gating block (hop 100 ms)."""
-        sub = np.asarray(self._sub)
-        if len(sub) < 4:
-            return np.zeros(0)
-        c = np.concatenate([[0.0], np.cumsum(sub)])
-        return (c[4:] - c[:-4]) / 4
+        return gating_blocks(self.sub_powers())
 
     def integrated(self) -> float:
         return gated_loudness(self.blocks())
+
+
+def gating_blocks(sub: np.ndarray) -> np.ndarray:
+    """400 ms block powers (hop 100 ms) from 100 ms sub-block powers."""
+    if len(sub) < 4:
+        return np.zeros(0)
+    c = np.concatenate([[0.0], np.cumsum(sub)])
+    return (c[4:] - c[:-4]) / 4
 
 
 def _lufs(power: np.ndarray | float) -> np.ndarray | float:
