@@ -131,3 +131,114 @@ def test_rebuild_reuses_cache_and_keeps_files(example_build, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "0 synthesized" in proc.stdout
     assert mp3.stat().st_mtime_ns == before  # nothing changed: nothing rewritten
+
+
+# --- the produced show: measured from the MP3 with ffmpeg, independently of the mixer ------
+
+def _pcm(mp3: Path):
+    """The MP3 decoded by the bundled ffmpeg: (mono-summed float samples, 44100)."""
+    import subprocess
+
+    import numpy as np
+
+    from audio_edition.ffmpeg import ffmpeg_exe
+
+    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "s16le", "-ac", "1", "-ar", "44100",
+                          "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0, 44100
+
+
+def _db(x) -> float:
+    import numpy as np
+
+    rms = float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if len(x) else 0.0
+    return 20 * np.log10(rms) if rms > 0 else float("-inf")
+
+
+def _cue_times(vtt: str) -> list[tuple[float, float]]:
+    out = []
+    for m in re.finditer(r"(\d\d):(\d\d):(\d\d\.\d{3}) --> (\d\d):(\d\d):(\d\d\.\d{3})", vtt):
+        h, mi, s, h2, m2, s2 = m.groups()
+        out.append((int(h) * 3600 + int(mi) * 60 + float(s), int(h2) * 3600 + int(m2) * 60 + float(s2)))
+    return out
+
+
+def test_broadcast_loudness_and_true_peak_measured_by_ffmpeg(example_build):
+    mp3 = episode_dir(example_build) / f"{SLUG}.mp3"
+    m = measure(mp3, true_peak=True)  # ffmpeg ebur128=peak=true: 4x oversampled
+    assert -17.0 <= m.loudness <= -15.0  # AES TD1008 stereo: -16 LUFS ±1 LU
+    assert m.peak <= -1.0
+    episode = json.loads((episode_dir(example_build) / "episode.json").read_text())
+    assert abs(episode["loudness_lufs"] - m.loudness) < 0.3
+    assert episode["quality"]["passed"] is True and episode["quality"]["problems"] == []
+    assert episode["channels"] == 2 and episode["bitrate"] == "128k"
+
+
+def test_stereo_128k_with_a_xing_header(example_build):
+    from mutagen.mp3 import MP3
+
+    mp3 = episode_dir(example_build) / f"{SLUG}.mp3"
+    info = MP3(mp3).info
+    assert (info.channels, info.sample_rate, info.bitrate) == (2, 44100, 128000)
+    head = mp3.read_bytes()[: 200_000]
+    assert b"Info" in head or b"Xing" in head  # frame count for apps' duration and seeking
+    assert b"LAME" in head or b"Lavc" in head
+    assert abs(info.length - measure(mp3).duration) < 0.1
+
+
+def test_theme_before_the_first_word_and_after_the_last(example_build):
+    d = episode_dir(example_build)
+    x, rate = _pcm(d / f"{SLUG}.mp3")
+    cues = _cue_times((d / "transcript.vtt").read_text())
+    first, last = cues[0][0], max(c[1] for c in cues)
+    assert first > 3.0  # the host does not open the show: the theme does
+    assert _db(x[int(0.2 * rate): int((first - 0.3) * rate)]) > -35
+    tail = x[int((last + 0.5) * rate):]
+    assert len(tail) > 3 * rate and _db(tail[: 3 * rate]) > -40  # the outro theme after the last words
+
+
+def test_stings_sound_in_the_gaps_between_chapters(example_build):
+    d = episode_dir(example_build)
+    x, rate = _pcm(d / f"{SLUG}.mp3")
+    cues = _cue_times((d / "transcript.vtt").read_text())
+    chapters = json.loads((d / "chapters.json").read_text())["chapters"]
+    checked = 0
+    for ch in chapters[1:]:
+        if ch.get("url") is None and ch["title"] != "Si tu as une minute":
+            continue  # the outro chapter opens on the bed, checked by the theme test
+        before = max(c[1] for c in cues if c[1] <= ch["startTime"] + 0.05)
+        after = min(c[0] for c in cues if c[0] >= ch["startTime"] - 0.05)
+        assert after - before > 0.5
+        assert _db(x[int(before * rate) + 2205: int(after * rate) - 2205]) > -40, ch["title"]
+        checked += 1
+    assert checked >= 5
+
+
+def test_chap_frames_match_chapters_json_and_start_at_their_sting(example_build):
+    d = episode_dir(example_build)
+    tags = ID3(d / f"{SLUG}.mp3")
+    chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    doc = json.loads((d / "chapters.json").read_text())["chapters"]
+    assert len(chaps) == len(doc)
+    for c, j in zip(chaps, doc):
+        assert abs(c.start_time / 1000 - j["startTime"]) <= 0.5 and abs(c.end_time / 1000 - j["endTime"]) <= 0.5
+        if j.get("url"):
+            assert c.sub_frames.getall("WXXX")[0].url == j["url"]
+    cues = _cue_times((d / "transcript.vtt").read_text())
+    for j in doc[1:]:  # the sting (or the bed) opens the chapter before the first word of it
+        first_word = min(c[0] for c in cues if c[0] >= j["startTime"] - 0.01)
+        assert first_word - j["startTime"] > 0.3
+
+
+def test_cover_is_embedded_and_written_beside_the_feed(example_build):
+    import io
+
+    from PIL import Image
+
+    d = episode_dir(example_build)
+    apic = ID3(d / f"{SLUG}.mp3").getall("APIC")
+    assert len(apic) == 1 and apic[0].mime == "image/jpeg"
+    with Image.open(io.BytesIO(apic[0].data)) as img:
+        assert img.size[0] == img.size[1] >= 1400 and img.mode == "RGB"
+    with Image.open(example_build / "cover.jpg") as img:
+        assert img.format == "JPEG" and img.size == (3000, 3000)

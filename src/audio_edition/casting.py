@@ -66,6 +66,7 @@ class VoiceProfile:
     roles: Mapping[str, Mapping[str, VoiceChoice]] = field(default_factory=dict)
     source: str = ""  # the file, or "built-in fr"
     lexicon: Any = None  # the show's pronunciation lexicon ([lexicon] table or lexicon.file), if any
+    sound: Any = None  # the show's [sound] table (a config.SoundSection, files resolved), if any
 
     def cast_role(self, role: str) -> str:
         """The profile role that reads a segment role (or a profile role itself)."""
@@ -129,9 +130,9 @@ def _choice(data: Any, source: str, key: str, engine: str) -> VoiceChoice:
 
 def parse_profile(data: dict, source: str) -> VoiceProfile:
     """Validate a profile's TOML data; errors name the source and the key."""
-    unknown = set(data) - {"profile", "roles", "lexicon"}
+    unknown = set(data) - {"profile", "roles", "lexicon", "sound"}
     if unknown:
-        raise ConfigError(f"{source}: unknown table [{sorted(unknown)[0]}] (known: lexicon, profile, roles)")
+        raise ConfigError(f"{source}: unknown table [{sorted(unknown)[0]}] (known: lexicon, profile, roles, sound)")
     head = data.get("profile", {})
     if not isinstance(head, dict):
         raise ConfigError(f"{source}: [profile] must be a table")
@@ -164,7 +165,12 @@ def parse_profile(data: dict, source: str) -> VoiceProfile:
             roles[role][eng] = _choice(choice, source, f"roles.{role}.{eng}", eng)
     if engine not in roles["host"]:
         raise ConfigError(f"{source}: roles.host has no {engine} voice, but profile.engine is {engine}")
-    return VoiceProfile(name=name, language=language.strip(), engine=engine, roles=roles, source=source)
+    sound = None
+    if "sound" in data:
+        from .sound.settings import sound_from_table
+
+        sound = sound_from_table(data["sound"], source, Path(source).parent if Path(source).is_file() else None)
+    return VoiceProfile(name=name, language=language.strip(), engine=engine, roles=roles, source=source, sound=sound)
 
 
 def load_profile(path: str | Path) -> VoiceProfile:

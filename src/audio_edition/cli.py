@@ -124,9 +124,14 @@ def cli() -> None:
 @click.option("--publish", "publish_to", metavar="DEST", help="Then publish --out to DEST (s3://BUCKET/PREFIX or a "
               "directory), as audio-edition publish does.")
 @click.option("--endpoint-url", help="S3-compatible endpoint for --publish (R2, B2, MinIO...).")
+@click.option("--no-music", is_flag=True,
+              help="A voice-only mix (mono, -19 LUFS): no theme, stings or bed. Also: [sound] enabled = false.")
+@click.option("--no-quality-gate", is_flag=True,
+              help="Build even when the quality gate after the render fails (silent, clipped or truncated "
+              "segment, loudness or true peak off target): its problems become warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, base_url, config_path, latest,
-          since, strict, force, publish_to, endpoint_url, quiet):
+          since, strict, force, publish_to, endpoint_url, no_music, no_quality_gate, quiet):
     """Build one episode per newsletter issue in SOURCE and update the feed.
 
     SOURCE is an issue's HTML file, an .eml e-mail, a newsletter's RSS/Atom feed (file or
@@ -145,7 +150,8 @@ def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, b
             options = BuildOptions(out_dir=out_dir, engine=engine, base_url=base_url, config=config,
                                    voices_file=voices_file, fallback_engine=fallback_engine,
                                    concurrency=concurrency, latest=latest, since=since, strict=strict,
-                                   force=force, publish=publish_to, endpoint_url=endpoint_url)
+                                   force=force, publish=publish_to, endpoint_url=endpoint_url,
+                                   music=not no_music, quality_gate=not no_quality_gate)
             results = run_build(list(sources), options, reporter)
         finally:
             reporter.close()
@@ -261,8 +267,9 @@ def _register() -> None:
     cli.add_command(normalize_command)
     from .cli_init import init
     from .cli_publish import check, publish, serve
+    from .cli_sounds import sounds
 
-    for command in (init, check, serve, publish):
+    for command in (init, check, serve, publish, sounds):
         cli.add_command(command)
 
 

@@ -154,6 +154,53 @@ class AudioSection:
                        else "must be a bitrate such as \"96k\"")
 
 
+SOUND_ROLES = ("intro", "sting", "section", "outro", "bed")
+SOUND_ROLE_KEYS = {"file": str, "gain": float, "fade_in": float, "fade_out": float, "overlap": float}
+_ROLE_DOC = ("a table: file (mp3/wav/ogg/flac/m4a; default: the generated kit), gain (dB against the speech "
+             "level), fade_in, fade_out, overlap (seconds); or false to leave the role out")
+
+
+@dataclass
+class SoundSection:
+    """The show's sound identity: jingles, stings, music bed, loudness (also [sound] in the voice profile)."""
+
+    enabled: bool = key(True, "mix the theme, stings and bed (false: a voice-only mix, as --no-music)")
+    loudness_stereo: float = key(-16.0, "integrated loudness with music, LUFS (AES TD1008)")
+    loudness_mono: float = key(-19.0, "integrated loudness of a voice-only mix, LUFS (AES TD1008)")
+    tolerance: float = key(1.0, "LU around the target the quality gate accepts")
+    true_peak: float = key(-1.0, "highest true peak, dBTP (measured 4x oversampled)")
+    bitrate_stereo: str = key("128k", "MP3 bitrate with music (stereo 44.1 kHz)")
+    bitrate_mono: str = key("64k", "MP3 bitrate of a voice-only mix (mono)")
+    duck: float = key(14.0, "dB the bed goes down under speech")
+    intro: dict | bool = key({}, "theme before the host speaks: " + _ROLE_DOC)
+    sting: dict | bool = key({}, "between stories: " + _ROLE_DOC)
+    section: dict | bool = key({}, "before a recurring section: " + _ROLE_DOC)
+    outro: dict | bool = key({}, "after the last words: " + _ROLE_DOC)
+    bed: dict | bool = key({}, "music under the intro and the outro, ducked under the voice: " + _ROLE_DOC)
+
+    def __post_init__(self) -> None:
+        for role in SOUND_ROLES:
+            table = getattr(self, role)
+            if table is True:
+                setattr(self, role, {})
+                continue
+            if table is False:
+                continue
+            for k, value in table.items():
+                if k not in SOUND_ROLE_KEYS:
+                    raise ConfigError(f"unknown key sound.{role}.{k} ({_suggest(k, SOUND_ROLE_KEYS, f'sound.{role}.{{}}')})")
+                want = SOUND_ROLE_KEYS[k]
+                ok = isinstance(value, str) if want is str else (
+                    isinstance(value, (int, float)) and not isinstance(value, bool))
+                if not ok:
+                    raise ConfigError(f"sound.{role}.{k} must be {'a path' if want is str else 'a number'}, "
+                                      f"got {value!r}")
+                if k in ("fade_in", "fade_out", "overlap") and not 0 <= value <= 30:
+                    raise ConfigError(f"sound.{role}.{k} must be between 0 and 30 seconds, got {value}")
+        if not 0 <= self.duck <= 40:
+            raise ConfigError(f"sound.duck must be between 0 and 40 dB, got {self.duck}")
+
+
 @dataclass
 class VoicesSection:
     """Who reads what (see Voice profiles)."""
@@ -219,6 +266,7 @@ class LexiconSection:
 SECTIONS: dict[str, type] = {
     "show": ShowSection,
     "audio": AudioSection,
+    "sound": SoundSection,
     "voices": VoicesSection,
     "templates": TemplatesSection,
     "lexicon": LexiconSection,
@@ -291,6 +339,8 @@ def _type_ok(tp: Any, value: Any) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if typing.get_origin(tp) is list:
         return isinstance(value, list) and all(isinstance(x, str) for x in value)
+    if tp is dict:
+        return isinstance(value, dict)
     return isinstance(value, tp)
 
 
@@ -315,8 +365,13 @@ def _section(cls: type, data: Any, name: str, where: str) -> Any:
         problem = check(value) if check and value is not None else None
         if problem:
             raise ConfigError(f"{where}: {name}.{k} {problem}")
+        if hints[k] is float and isinstance(value, int):
+            value = float(value)
         values[k] = value
-    return cls(**values)
+    try:
+        return cls(**values)
+    except ConfigError as exc:  # a table's own checks ([sound] roles) name the key; we name the file
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def _check_show(show: ShowSection, where: str) -> None:
@@ -417,6 +472,8 @@ def _toml_type(tp: Any) -> str:
     tp = args[0]
     if typing.get_origin(tp) is list:
         return "list of strings"
+    if tp is dict:
+        return "table or false"
     return {str: "string", int: "integer", float: "number", bool: "boolean"}.get(tp, str(tp))
 
 
@@ -428,6 +485,8 @@ def toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }" if value else "{}"
     return json.dumps(str(value), ensure_ascii=False)
 
 

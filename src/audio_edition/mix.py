@@ -1,86 +1,445 @@
-"""Segments → one loudness-normalized MP3, with each segment's start and end time.
+"""Timeline → one loudness-normalized MP3, streamed block by block into a single ffmpeg encode.
 
-The timeline's voices are written to a WAV stream one at a time (pydub per segment, never
-the whole episode in memory), each where the timeline places it; ffmpeg then measures loudness and encodes
-the MP3 at the target loudness (two-pass ``loudnorm``, -16 LUFS by default).
+One pass over the audio: each voice segment is read once from the cache (level-matched by
+its BS.1770 loudness, resampled to 44.1 kHz), the music comes level-matched from the sound
+kit, and the mixer renders one-second blocks from the timeline's placements: voices, themes
+and stings with their fades, the bed looped and ducked under every voice by an envelope
+computed per 10 ms from the voice placements (look-ahead attack, slow release: it is down
+before the first word and never pumps between words). Each block goes through a 4x
+oversampled true-peak limiter and a loudness meter, then as 16-bit PCM into ffmpeg's stdin
+(libmp3lame, Xing/LAME header). Nothing holds the whole episode: memory is the current
+block, the voices playing now and the kit.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import subprocess
+import tempfile
 import wave
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+
+import numpy as np
+from scipy.signal import resample_poly
 
 from .errors import AudioError
-from .ffmpeg import pydub_audio_segment, run
-from .timeline import Timeline
+from .ffmpeg import ffmpeg_exe, run
+from .sound.meter import LoudnessMeter, TruePeakLimiter, gated_loudness, gating_blocks
+from .timeline import Placement, Timeline
 
 MIX_RATE = 44100
 TARGET_LUFS = -16.0
-TRUE_PEAK = -1.5
+BLOCK = MIX_RATE  # frames per mixed block (1 s)
+DUCK_STEP = 0.01  # the bed's gain envelope: one value per 10 ms
+DUCK_ATTACK = 0.04  # s, time constant going down (starts DUCK_AHEAD before the voice)
+DUCK_AHEAD = 0.15
+DUCK_RELEASE = 0.35  # s, time constant coming back up
+PEAK_MARGIN = 1.0  # dB kept under the true-peak limit before the encoder (MP3 adds overshoot)
+CODEC_LOSS = 0.4  # dB libmp3lame's quantizer takes from the level at <= 128 kbps (measured: 0.4-0.45)
 
 
-def _load_segment(path: str):
+@dataclass(frozen=True)
+class MixSettings:
+    channels: int = 1  # 2 when music is mixed
+    loudness: float = TARGET_LUFS  # integrated target, LUFS
+    true_peak: float = -1.0  # dBTP the file must stay under
+    bitrate: str = "64k"
+    duck: float = 14.0  # dB the bed goes down under speech
+
+
+@dataclass(frozen=True)
+class SegmentLevel:
+    """What the mixer measured of one voice segment's source audio."""
+
+    segment: int
+    loudness: float  # LUFS of the source (before level matching); -inf when silent
+    gain: float  # dB applied to reach the speech level
+    peak: float  # sample peak of the source, dBFS
+    clipped: int  # samples in runs of 3+ at full scale (clipping)
+    duration: float  # seconds of source audio
+
+    def to_dict(self) -> dict:
+        return {"loudness": _num(self.loudness), "gain": round(self.gain, 2), "peak": _num(self.peak),
+                "clipped": self.clipped, "duration": round(self.duration, 3)}
+
+
+@dataclass
+class MixResult:
+    loudness: float  # integrated loudness of the encoded PCM, LUFS
+    true_peak: float  # 4x-oversampled peak of the encoded PCM, dBTP
+    frames: int
+    rate: int
+    channels: int
+    limited: float  # share of the episode the limiter touched
+    correction: float = 0.0  # dB applied to the whole mix to put the episode on target
+    segments: dict[int, SegmentLevel] = field(default_factory=dict)
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.rate
+
+
+def _num(x: float) -> float | None:
+    return None if math.isinf(x) or math.isnan(x) else round(x, 2)
+
+
+# --- sources -----------------------------------------------------------------------------
+
+def read_wav(path: str) -> tuple[np.ndarray, int]:
+    """A mono 16-bit WAV (the segment cache's format) as float32 in [-1, 1) and its rate."""
     try:
-        seg = pydub_audio_segment().from_wav(path)
-    except Exception as exc:  # pydub raises many types for a bad file
+        with wave.open(path, "rb") as w:
+            if w.getsampwidth() != 2:
+                raise AudioError(f"synthesized audio {path} is not 16-bit PCM")
+            rate, channels = w.getframerate(), w.getnchannels()
+            data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    except (OSError, EOFError, wave.Error) as exc:
         raise AudioError(f"cannot read synthesized audio {path}: {exc}") from None
-    return seg.set_channels(1).set_sample_width(2).set_frame_rate(MIX_RATE)
+    if channels > 1:
+        data = data.reshape(-1, channels).mean(axis=1)
+    return data.astype(np.float32) / 32768.0, rate
 
 
-def render(timeline: Timeline, out_wav: str | Path, on_segment: Callable[[int], None] | None = None) -> None:
-    """Write ``timeline`` as a mono WAV, one voice at a time (never the whole episode in memory).
+def clipped_samples(x: np.ndarray, run: int = 3) -> int:
+    """Samples in runs of ``run`` or more at (or within a hair of) full scale."""
+    hot = np.abs(x) >= 0.999
+    if not hot.any():
+        return 0
+    edges = np.diff(np.concatenate([[0], hot.view(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    lengths = ends - starts
+    return int(lengths[lengths >= run].sum())
 
-    Each voice is written from its placement's first sample to its last: padded with
-    silence or trimmed by the sample or two a resampling may add, so the audio is exactly
-    where the timeline says and chapters and captions can trust its times.
+
+def resample(x: np.ndarray, rate: int, to: int = MIX_RATE) -> np.ndarray:
+    if rate == to:
+        return x
+    g = math.gcd(rate, to)
+    return resample_poly(x, to // g, rate // g).astype(np.float32)
+
+
+def _fade(n_frames: int, offset: np.ndarray, length: int, fade_in: int, fade_out: int) -> np.ndarray | None:
+    """Raised-cosine fade gains at positions ``offset`` (frames into a placement of ``length``)."""
+    if not fade_in and not fade_out:
+        return None
+    g = np.ones(n_frames, dtype=np.float32)
+    if fade_in:
+        m = offset < fade_in
+        g[m] *= 0.5 - 0.5 * np.cos(np.pi * offset[m] / fade_in)
+    if fade_out:
+        left = length - offset
+        m = left < fade_out
+        g[m] *= 0.5 - 0.5 * np.cos(np.pi * np.clip(left[m], 0, None) / fade_out)
+    return g
+
+
+class _Playing:
+    """A placement being rendered: frames [start, end) of the mix, its samples on demand."""
+
+    def __init__(self, p: Placement, start: int, end: int) -> None:
+        self.p, self.start, self.end = p, start, end
+
+    def samples(self, a: int, b: int) -> np.ndarray:  # frames [a, b) of the mix, shape (b - a, ch) or (b - a,)
+        raise NotImplementedError
+
+
+class _Voice(_Playing):
+    def __init__(self, p: Placement, start: int, end: int, target: float, rate: int, loud: float,
+                 correction: float) -> None:
+        super().__init__(p, start, end)
+        src, src_rate = read_wav(p.source)
+        peak = float(np.abs(src).max()) if len(src) else 0.0
+        gain = 0.0 if math.isinf(loud) else target - loud + p.gain + correction
+        self.level = SegmentLevel(segment=p.segment if p.segment is not None else -1, loudness=loud, gain=gain,
+                                  peak=20 * math.log10(peak) if peak > 0 else float("-inf"),
+                                  clipped=clipped_samples(src), duration=len(src) / src_rate)
+        x = resample(src, src_rate, rate) * np.float32(10 ** (gain / 20))
+        n = end - start  # exactly the placement: trim or pad the sample a resampling may add
+        self.x = x[:n] if len(x) >= n else np.concatenate([x, np.zeros(n - len(x), np.float32)])
+
+    def samples(self, a: int, b: int) -> np.ndarray:
+        return self.x[a - self.start: b - self.start]
+
+
+class _Music(_Playing):
+    def __init__(self, p: Placement, start: int, end: int, sound: np.ndarray, rate: int,
+                 duck: np.ndarray | None = None, loop_crossfade: float = 0.0, correction: float = 0.0) -> None:
+        super().__init__(p, start, end)
+        self.sound = sound
+        self.gain = p.gain + correction
+        self.fi, self.fo = round(p.fade_in * rate), round(p.fade_out * rate)
+        self.duck = duck  # dB per DUCK_STEP from `start`, or None
+        self.rate = rate
+        self.loop: np.ndarray | None = None
+        n, span = len(sound), end - start
+        if span > n and p.kind == "bed":  # a bed shorter than its span loops (with a crossfade)
+            x = min(round(loop_crossfade * rate), n // 4)
+            if x:
+                t = np.linspace(0, np.pi / 2, x, dtype=np.float32)[:, None]
+                head = sound[:x] * np.sin(t) + sound[n - x:] * np.cos(t)
+                self.loop = np.concatenate([head, sound[x: n - x]])
+            else:
+                self.loop = sound
+
+    def samples(self, a: int, b: int) -> np.ndarray:
+        off = np.arange(a - self.start, b - self.start)
+        n = len(self.sound)
+        if self.loop is None:
+            inside = off < n
+            out = np.zeros((b - a, self.sound.shape[1]), dtype=np.float32)
+            out[inside] = self.sound[off[inside]]
+        else:
+            straight = len(self.loop)  # the first pass plays the sound up to where the crossfade begins
+            out = np.where((off < straight)[:, None], self.sound[np.minimum(off, n - 1)],
+                           self.loop[(off - straight) % straight])
+        g = _fade(b - a, off, self.end - self.start, self.fi, self.fo)
+        if self.duck is not None:
+            steps = off / (DUCK_STEP * self.rate)
+            db = np.interp(steps, np.arange(len(self.duck)), self.duck)
+            d = np.power(10.0, db / 20).astype(np.float32)
+            g = d if g is None else g * d
+        out = out * np.float32(10 ** (self.gain / 20))
+        return out if g is None else out * g[:, None]
+
+
+def duck_envelope(start: float, end: float, voices: list[tuple[float, float]], depth: float) -> np.ndarray:
+    """The bed's extra gain (dB) per 10 ms over [start, end): -depth under speech, 0 in pauses.
+
+    Computed from the voice placements (not from the audio), so it stays down through the
+    short pauses between words; it goes down with a look-ahead and comes back up slowly.
     """
-    written = 0
-    with wave.open(str(out_wav), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(MIX_RATE)
-
-        def silence_to(frame: int) -> None:
-            nonlocal written
-            if frame > written:
-                out.writeframes(b"\x00\x00" * (frame - written))
-                written = frame
-
-        for p in timeline.voices():
-            first, last = round(p.start * MIX_RATE), round(p.end * MIX_RATE)
-            silence_to(first)
-            data = _load_segment(p.source).raw_data[: (last - first) * 2]
-            out.writeframes(data)
-            written += len(data) // 2
-            silence_to(last)
-            if on_segment and p.segment is not None:
-                on_segment(p.segment)
-        silence_to(round(timeline.duration * MIX_RATE))
+    k = math.ceil((end - start) / DUCK_STEP) + 2
+    t = start + np.arange(k) * DUCK_STEP + DUCK_AHEAD
+    active = np.zeros(k, dtype=bool)
+    for v0, v1 in voices:
+        if v1 > start - 1 and v0 < end + 1:
+            active |= (t >= v0) & (t < v1)
+    target = np.where(active, -depth, 0.0)
+    down, up = 1 - math.exp(-DUCK_STEP / DUCK_ATTACK), 1 - math.exp(-DUCK_STEP / DUCK_RELEASE)
+    out = np.empty(k)
+    g = target[0]
+    for i, want in enumerate(target.tolist()):
+        g += (want - g) * (down if want < g else up)
+        out[i] = g
+    return out
 
 
-_INTEGRATED = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf) LUFS", re.S)
-_PEAK = re.compile(r"Sample peak:\s*Peak:\s*(-?[\d.]+|-inf) dBFS", re.S)
+def plan_loudness(timeline: Timeline, settings: MixSettings, sounds: Mapping[str, np.ndarray],
+                  rate: int = MIX_RATE) -> tuple[dict[int, float], float]:
+    """Each voice's loudness, and the one correction (dB) that puts the whole episode on target.
+
+    Voices are matched to the speech level, but how loud the episode measures also depends
+    on how much of it is music at its own gains (a short issue is mostly theme). The
+    episode's K-weighted power per 100 ms is predicted from its parts (each voice's and
+    sound's own sub-block powers, times its gain, fades and ducking; parts add as
+    uncorrelated powers) and gated like BS.1770; the gap to the target becomes one gain
+    applied to everything in the stream: the final gain, applied once, in the one pass.
+    """
+    ch = settings.channels
+    speech = settings.loudness - 10 * math.log10(ch) + CODEC_LOSS
+    n_sub = int(timeline.duration * 10) + 2
+    acc = np.zeros(n_sub)
+    levels: dict[int, float] = {}
+    for p in timeline.voices():
+        x, src_rate = read_wav(p.source)
+        meter = LoudnessMeter(src_rate, 1)
+        meter.add(x)
+        sub = meter.sub_powers()
+        loud = gated_loudness(gating_blocks(sub))
+        levels[p.segment if p.segment is not None else -1] = loud
+        if math.isinf(loud):
+            continue
+        i0 = round(p.start * 10)
+        k = max(0, min(len(sub), n_sub - i0, int(p.duration * 10)))
+        acc[i0: i0 + k] += sub[:k] * 10 ** ((speech - loud + p.gain) / 10) * ch
+    voices = [(v.start, v.end) for v in timeline.voices()]
+    own: dict[str, np.ndarray] = {}
+    for p in timeline.placements:
+        if p.kind not in ("jingle", "sting", "bed") or p.role not in sounds or ch == 1:
+            continue
+        if p.role not in own:
+            meter = LoudnessMeter(rate, 2)
+            meter.add(sounds[p.role])
+            own[p.role] = meter.sub_powers()
+        sub = own[p.role]
+        if not len(sub):
+            continue
+        m = int(p.duration * 10)
+        idx = np.arange(m)
+        src = idx % len(sub) if p.kind == "bed" else np.minimum(idx, len(sub) - 1)
+        power = np.where((idx < len(sub)) | (p.kind == "bed"), sub[src], 0.0) * 10 ** (p.gain / 10)
+        offs = ((idx + 0.5) * rate / 10).astype(np.int64)
+        fade = _fade(m, offs, round(p.duration * rate), round(p.fade_in * rate), round(p.fade_out * rate))
+        if fade is not None:
+            power = power * fade.astype(np.float64) ** 2
+        if p.kind == "bed":
+            duck = duck_envelope(p.start, p.end, voices, settings.duck)
+            db = np.interp((idx + 0.5) * 0.1 / DUCK_STEP, np.arange(len(duck)), duck)
+            power = power * 10 ** (db / 10)
+        i0 = round(p.start * 10)
+        k = max(0, min(m, n_sub - i0))
+        acc[i0: i0 + k] += power[:k]
+    predicted = gated_loudness(gating_blocks(acc))
+    correction = 0.0 if math.isinf(predicted) else settings.loudness + CODEC_LOSS - predicted
+    return levels, max(-20.0, min(20.0, correction))
+
+
+# --- encoder -----------------------------------------------------------------------------
+
+class Mp3Encoder:
+    """One ffmpeg process reading 16-bit PCM on stdin, writing the MP3 (with a Xing/LAME header)."""
+
+    def __init__(self, out_mp3: str | Path, rate: int, channels: int, bitrate: str) -> None:
+        self.out = Path(out_mp3)
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()/abort()
+        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+               "-f", "s16le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0",
+               "-codec:a", "libmp3lame", "-b:a", bitrate, "-compression_level", "5",
+               "-write_xing", "1", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3", str(self.out)]
+        try:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._err)
+        except OSError as exc:
+            raise AudioError(f"cannot run ffmpeg to encode the MP3: {exc}") from None
+
+    def write(self, pcm: np.ndarray) -> None:
+        data = np.clip(np.rint(pcm * 32767.0), -32768, 32767).astype("<i2").tobytes()
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(data)
+        except (BrokenPipeError, OSError):
+            self.close()
+
+    def close(self) -> None:
+        try:
+            if self.proc.stdin and not self.proc.stdin.closed:
+                self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            code = self.proc.wait(timeout=600)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AudioError("ffmpeg timed out while encoding the MP3") from None
+        if code != 0:
+            self._err.seek(0)
+            lines = [ln for ln in self._err.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+            raise AudioError(f"ffmpeg failed while encoding the MP3: {lines[-1] if lines else 'exit ' + str(code)}")
+        self._err.close()
+
+    def abort(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self._err.close()
+
+
+# --- the mix -----------------------------------------------------------------------------
+
+def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
+               sounds: Mapping[str, np.ndarray] | None = None, *, loop_crossfade: float = 1.0,
+               on_segment: Callable[[int], None] | None = None) -> MixResult:
+    """Mix ``timeline`` and encode it to ``out_mp3`` in one streamed pass; return what was measured.
+
+    ``sounds`` maps a music role to its level-matched samples (float32, frames × 2, 44.1 kHz);
+    music placements whose role has no sound are an error. Voices are matched to the speech
+    level that puts the episode at ``settings.loudness`` (a mono voice in both channels of a
+    stereo mix counts twice in BS.1770, hence the -3 dB there).
+    """
+    rate, ch = MIX_RATE, settings.channels
+    sounds = sounds or {}
+    speech = settings.loudness - 10 * math.log10(ch) + CODEC_LOSS
+    loudness_of, correction = plan_loudness(timeline, settings, sounds)
+    total = round(timeline.duration * rate)
+    order = sorted(timeline.placements, key=lambda p: p.start)
+    voices = [(p.start, p.end) for p in timeline.voices()]
+    meter = LoudnessMeter(rate, ch)
+    limiter = TruePeakLimiter(settings.true_peak - PEAK_MARGIN, rate, ch)
+    encoder = Mp3Encoder(out_mp3, rate, ch, settings.bitrate)
+    levels: dict[int, SegmentLevel] = {}
+    playing: list[_Playing] = []
+    nxt = 0
+    frames = 0
+
+    def emit(block: np.ndarray | None) -> None:
+        nonlocal frames
+        if block is None:
+            return
+        meter.add(block)
+        encoder.write(block)
+        frames += len(block)
+
+    try:
+        for b0 in range(0, total, BLOCK):
+            b1 = min(total, b0 + BLOCK)
+            while nxt < len(order) and round(order[nxt].start * rate) < b1:
+                p = order[nxt]
+                nxt += 1
+                s, e = round(p.start * rate), min(total, round(p.end * rate))
+                if p.kind == "silence" or e <= s:
+                    continue
+                if p.kind == "voice":
+                    v = _Voice(p, s, e, speech, rate, loudness_of[p.segment if p.segment is not None else -1],
+                               correction)
+                    levels[v.level.segment] = v.level
+                    playing.append(v)
+                else:
+                    if p.role not in sounds:
+                        raise AudioError(f"no sound for the {p.role} placed at {p.start:.1f}s")
+                    duck = duck_envelope(p.start, p.end, voices, settings.duck) if p.kind == "bed" else None
+                    playing.append(_Music(p, s, e, sounds[p.role], rate, duck, loop_crossfade, correction))
+            block = np.zeros((b1 - b0, ch), dtype=np.float32)
+            for item in playing:
+                a, b = max(item.start, b0), min(item.end, b1)
+                if b <= a:
+                    continue
+                x = item.samples(a, b)
+                if x.ndim == 1:
+                    block[a - b0: b - b0] += x[:, None]
+                elif ch == 1:
+                    block[a - b0: b - b0, 0] += x.mean(axis=1)
+                else:
+                    block[a - b0: b - b0] += x[:, :ch]
+            for item in [i for i in playing if i.end <= b1]:
+                playing.remove(item)
+                if isinstance(item, _Voice) and on_segment and item.p.segment is not None:
+                    on_segment(item.p.segment)
+            emit(limiter.process(block))
+        emit(limiter.flush())
+    except BaseException:
+        encoder.abort()
+        raise
+    encoder.close()
+    return MixResult(loudness=meter.integrated(), true_peak=limiter.max_peak_db, frames=frames, rate=rate,
+                     channels=ch, limited=limiter.limited_frames / max(frames, 1), segments=levels,
+                     correction=correction)
+
+
+# --- measuring a file (ffmpeg's own meter: independent of the mixer) ----------------------
+
+_INTEGRATED = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf) LUFS", re.DOTALL)
+_PEAK = re.compile(r"(?:Sample|True) peak:\s*Peak:\s*(-?[\d.]+|-inf) dBFS", re.DOTALL)
 _TIME = re.compile(r"time=(\d+):(\d+):(\d+(?:\.\d+)?)")
 
 
 @dataclass(frozen=True)
 class Measure:
     loudness: float  # integrated, LUFS (-inf for silence)
-    peak: float  # sample peak, dBFS
+    peak: float  # sample peak, dBFS (true peak, dBTP, with true_peak=True)
     duration: float  # seconds actually decoded
 
 
-def measure(path: str | Path, af: str | None = None) -> Measure:
-    """Decode ``path`` fully (through filter ``af`` if given) with an EBU R128 meter.
+def measure(path: str | Path, af: str | None = None, true_peak: bool = False) -> Measure:
+    """Decode ``path`` fully (through filter ``af`` if given) with ffmpeg's EBU R128 meter.
 
-    Returns integrated loudness, sample peak and the duration actually decoded, which
-    also proves the file decodes to its end.
+    Returns integrated loudness, peak (sample, or true peak with ``true_peak``) and the
+    duration actually decoded, which also proves the file decodes to its end.
     """
     chain = f"{af}," if af else ""
-    proc = run(["-i", str(path), "-vn", "-af", chain + "ebur128=framelog=quiet:peak=sample", "-f", "null", "-"],
+    kind = "true" if true_peak else "sample"
+    proc = run(["-i", str(path), "-vn", "-af", chain + f"ebur128=framelog=quiet:peak={kind}", "-f", "null", "-"],
                f"measuring {Path(path).name}")
     text = proc.stderr.decode("utf-8", "replace")
     i = _INTEGRATED.findall(text)
@@ -91,45 +450,3 @@ def measure(path: str | Path, af: str | None = None) -> Measure:
     h, m, sec = t[-1]
     return Measure(loudness=float(i[-1]), peak=float(p[-1]) if p else 0.0,
                    duration=int(h) * 3600 + int(m) * 60 + float(sec))
-
-
-def _gain_chain(gain: float) -> str:
-    limit = 10 ** (TRUE_PEAK / 20)
-    return f"volume={gain:.2f}dB,alimiter=limit={limit:.3f}:level=false:attack=5:release=50"
-
-
-def loudness_chain(in_wav: str | Path, loudness: float = TARGET_LUFS, tolerance: float = 0.3) -> str:
-    """The filter (gain + -1.5 dBFS limiter) that brings ``in_wav`` to ``loudness`` LUFS.
-
-    The limiter lowers loudness a little where speech peaks, so the gain is refined on the
-    PCM (a fast pass each) until the result is within ``tolerance`` LU of the target.
-    """
-    before = measure(in_wav)
-    if before.loudness == float("-inf"):
-        raise AudioError("the mixed episode is silent: no audio to encode")
-    gain = loudness - before.loudness
-    for _ in range(4):
-        got = measure(in_wav, _gain_chain(gain)).loudness
-        if abs(got - loudness) <= tolerance:
-            break
-        gain += loudness - got
-    return _gain_chain(gain)
-
-
-def encode_mp3(in_wav: str | Path, out_mp3: str | Path, bitrate: str = "96k",
-               loudness: float = TARGET_LUFS) -> Measure:
-    """Bring the mix to ``loudness`` LUFS and encode it as MP3.
-
-    Returns the measure of the encoded file (loudness, peak, decoded duration).
-    """
-    af = loudness_chain(in_wav, loudness)
-    run(["-i", str(in_wav), "-af", af, "-ar", str(MIX_RATE), "-ac", "1",
-         "-codec:a", "libmp3lame", "-b:a", bitrate,
-         # lame -q 7: twice as fast as the default, no audible difference on speech
-         "-compression_level", "7", "-f", "mp3", str(out_mp3)], "encoding the MP3")
-    return measure(out_mp3)
-
-
-def measure_loudness(path: str | Path) -> float:
-    """Integrated loudness (LUFS) of any audio file."""
-    return measure(path).loudness

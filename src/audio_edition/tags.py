@@ -1,4 +1,4 @@
-"""ID3 tags for the episode MP3: title, show, date, language, chapters (CHAP + CTOC)."""
+"""ID3 tags for the episode MP3: title, show, date, language, cover (APIC), chapters (CHAP + CTOC)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mutagen.id3 import (
-    CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TLAN, TPE1, WXXX, CTOCFlags, ID3NoHeaderError,
+    APIC,
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TCON,
+    TDRC,
+    TIT2,
+    TLAN,
+    TPE1,
+    WXXX,
+    CTOCFlags,
+    ID3NoHeaderError,
 )
 
 from .errors import OutputError
@@ -37,7 +50,9 @@ def write_tags(
     chapters: list[Chapter],
     comment: str | None = None,
     url: str | None = None,
+    cover: bytes | None = None,
 ) -> None:
+    """Replace the MP3's ID3 tags; chapters become CHAP frames (title, story URL as WXXX) under a CTOC."""
     try:
         try:
             tags = ID3(str(mp3_path))
@@ -56,6 +71,8 @@ def write_tags(
             tags.add(COMM(encoding=3, lang=_iso639_2(language), desc="", text=comment))
         if url:
             tags.add(WXXX(encoding=3, desc="newsletter", url=url))
+        if cover:
+            tags.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="Cover", data=cover))
         ids = []
         for i, ch in enumerate(chapters):
             cid = f"chp{i}"
@@ -63,11 +80,12 @@ def write_tags(
             sub = [TIT2(encoding=3, text=ch.title)]
             if ch.url:
                 sub.append(WXXX(encoding=3, desc="", url=ch.url))
-            tags.add(CHAP(element_id=cid, start_time=int(ch.start * 1000), end_time=int(ch.end * 1000),
+            tags.add(CHAP(element_id=cid, start_time=round(ch.start * 1000), end_time=round(ch.end * 1000),
                           start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=sub))
         if ids:
+            toc_title = TIT2(encoding=3, text="Chapitres" if language == "fr" else "Chapters")
             tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                          child_element_ids=ids, sub_frames=[TIT2(encoding=3, text="Chapitres" if language == "fr" else "Chapters")]))
+                          child_element_ids=ids, sub_frames=[toc_title]))
         tags.save(str(mp3_path), v2_version=3)
     except OSError as exc:
         raise OutputError(f"cannot tag {mp3_path}: {exc}") from None
