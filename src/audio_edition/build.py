@@ -147,7 +147,7 @@ def build(source_args: list[str], options: BuildOptions, reporter: Reporter | No
             # rendered whole in .audio-edition/staging/<slug>/, then renamed into episodes/
             slug = episode_slug(item.script.title, item.script.published)
             needs = staging.estimate_bytes(sum(len(s.spoken or s.text) for s in item.script.segments),
-                                           len(item.script.segments), options.config.audio.bitrate)
+                                           len(item.script.segments), _bitrate(options))
             staging.check_space(out_dir, needs, f"episode {slug}")
             with staging.staged(out_dir, slug, needs) as stage:
                 result = _build_episode(item, options, out_dir, base_url, reporter, stage.dir)
@@ -279,6 +279,12 @@ class RenderSettings:
     cover: bytes  # JPEG written as cover.jpg beside feed.xml
     embedded_cover: bytes  # the APIC frame's JPEG
     key: str
+
+
+def _bitrate(options: BuildOptions) -> str:
+    """The MP3 bitrate an episode is encoded at (for the disk estimate before rendering)."""
+    sound = options.config.sound
+    return sound.bitrate_stereo if options.music and sound.enabled else sound.bitrate_mono
 
 
 def _render_settings(item: Prepared, options: BuildOptions, cache_dir: Path) -> RenderSettings:
