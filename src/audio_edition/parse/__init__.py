@@ -22,7 +22,7 @@ from dataclasses import replace
 from ..errors import ParseError
 from ..models import Document, Issue, Skipped, Story
 from . import platforms
-from .blocks import RawBlock, clean_text, flatten
+from .blocks import INVISIBLE_SIZE, RawBlock, clean_text, flatten
 from .clean import _remove, _skip_subtree, css_hidden_classes, load_html, strip_unread
 from .language import passage_language
 from .meta import (date_in_text, detect_cadence, iso_date, json_ld, ld_name, meta_content, norm, pick_language,
@@ -369,7 +369,12 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     # outside the post body: say what it is when the words tell, else header / footer
     skipped_raw.extend((classify(RawBlock(tag="p", text=t)) or "header", t) for t in before)
     skipped_raw.extend((classify(RawBlock(tag="p", text=t)) or "footer", t) for t in after)
-    blocks = flatten(content)
+    blocks = []
+    for b in flatten(content):
+        if b.size is not None and b.size < INVISIBLE_SIZE and b.text:
+            skipped_raw.append(("hidden", b.full_text()[:500]))  # text set at one or two pixels
+        else:
+            blocks.append(b)
     for b in blocks:
         if TEMPLATE_VAR.search(b.text):
             stripped = strip_template_vars(b.text)
