@@ -145,13 +145,23 @@ _TRAILING_CTA = re.compile(r"(\s+(unsubscribe|se d[ée]sabonner|d[ée]sabonnemen
                            r"preferences|pr[ée]f[ée]rences|privacy|view online|voir en ligne))+\s*$", re.I)
 
 
+_MONTH_ONLY = re.compile(r"^(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|"
+                         r"d[ée]cembre|january|february|march|april|may|june|july|august|september|october|"
+                         r"november|december)(\s+\d{4})?\s*$", re.I)
+
+
 def _guess_publication(titles: list[str | None], footer_texts: list[str]) -> str | None:
     """The newsletter's name when nothing declares it: "Tiny Tools #203: ..." in the title,
     "© 2025 MAMMAM IA!" or "you subscribed to Tiny Tools" in the footer."""
     for title in titles:
         m = _ISSUE_PREFIX.match(title or "")
-        if m and 1 <= len(m.group(1).split()) <= 5:
-            return m.group(1).strip(" -–—:·|")
+        name = m.group(1).strip(" -–—:·|") if m else ""
+        if name and 1 <= len(name.split()) <= 5:
+            return name
+        # "La Gazette du Vélo – novembre", "Harbour Town Bulletin - March 2025": the name, then the date
+        m = re.match(r"^(.{3,50}?)\s+[-–—|]\s+(.+)$", title or "")
+        if m and 1 <= len(m.group(1).split()) <= 6 and (date_in_text(m.group(2)) or _MONTH_ONLY.match(m.group(2))):
+            return m.group(1).strip()
     for text in footer_texts:
         m = _COPYRIGHT.search(text)
         name = _TRAILING_CTA.sub("", m.group(1)).strip() if m else ""

@@ -226,8 +226,14 @@ SPONSOR_TRIGGERS = ("sponsor", "présent", "present", "offert", "propos", "possi
 def fold(text: str) -> str:
     """Lower case without accents, apostrophes made straight: "Sur le même thème" and the
     "Sur le meme theme" of a template typed without accents gate and match alike."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("œ", "oe"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("œ", "oe"))
+    return _COMBINING.sub("", text)
+
+
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 _FAMILIES: dict[str, set[str]] = {}
