@@ -425,17 +425,26 @@ def _link_base(href: str) -> str:
 _VOTE_PATH = re.compile(r"(poll|vote|survey|answer|rating|feedback|sondage|reponse|réponse)", re.I)
 
 
-def poll_options(run: list[RawBlock]) -> bool:
-    """Answer links by their shape: the same address but for the query string ("?answer=1",
-    "?answer=2"), or a vote endpoint. Links to different articles, or to anchors in the
-    page (a table of contents), are not a poll."""
+_VOTE_PARAM = re.compile(r"(?:^|&)(answer|vote|choice|option|rating|rate|poll|response|reponse|choix|score)\w*=", re.I)
+_ANSWER_WORDS = 6
+
+
+def poll_options(run: list[RawBlock], question: str = "") -> bool:
+    """Answer links by their shape: the same address but for a vote parameter ("?answer=1",
+    "?answer=2"), or a vote endpoint. Links to different articles, or to anchors in the page
+    (a table of contents), are not a poll; nor are links that differ only in a click-tracking
+    redirect's query (every link of a Mailchimp e-mail does), unless a question ends with "?"
+    and the answers are short."""
     hrefs = [b.links[0] for b in run if b.links]
     if len(hrefs) < 2 or len(hrefs) != len(run) or any(h.startswith("#") for h in hrefs):
         return False
     parts = [urlsplit(h) for h in hrefs]
     same_page = len({(p.netloc, p.path) for p in parts}) == 1 and len({p.query or p.fragment for p in parts}) == len(parts)
     votes = all(_VOTE_PATH.search(p.path + "?" + p.query) for p in parts) and len({_link_base(h) for h in hrefs}) == 1
-    return same_page or votes
+    if votes or same_page and all(_VOTE_PARAM.search(p.query) for p in parts):
+        return True
+    short = all(len(b.text.split()) <= _ANSWER_WORDS for b in run)
+    return same_page and short and question.rstrip().endswith("?")
 
 
 def is_heading(b: RawBlock) -> bool:
@@ -455,7 +464,7 @@ def refine(blocks: list[RawBlock], kinds: list[str | None]) -> None:
                 j += 1
             run = blocks[i:j + 1]
             q = i - 1
-            if j > i and poll_options(run) and q >= 0 and kinds[q] is None and \
+            if j > i and q >= 0 and poll_options(run, blocks[q].full_text()) and kinds[q] is None and \
                     (QUESTIONISH.search(blocks[q].full_text()) or blocks[q].bold) and len(blocks[q].text) < 200:
                 for k in range(q, j + 1):
                     kinds[k] = "poll"
