@@ -64,6 +64,7 @@ def test_a_passage_in_a_language_without_a_voice_is_announced_not_read(mixed):
     assert "人工智能" not in seg["spoken"]
     assert "Un passage en chinois, qui n’est pas lu." in seg["text"]
     assert "conférence de Pékin" in seg["spoken"]
+    assert {"kind": "language", "text": "人工智能将改变我们的生活和工作方式，我们必须做好准备。"} in mixed["skipped"]
 
 
 @pytest.mark.parametrize("name", ["mammam-ia/web.html", "platforms/substack-fr-web.html",
