@@ -440,7 +440,9 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
         publication = _guess_publication([title, tag_title], [t for k, t in skipped_raw if k in ("footer", "header")]
                                          + [s.text for s in skipped if s.kind == "footer"])
     parts = [_with_languages(story, lang) for story in layout.parts]
-    said = [title or "", subtitle or "", *layout.intro, *layout.closing, *(t for k, t in skipped_raw if k == "header")]
+    # what the letter says of itself, furniture included ("How did you like today's newsletter?")
+    said = [title or "", subtitle or "", *layout.intro, *layout.closing, *(t for _, t in skipped_raw),
+            *(x.text for x in skipped)]
     cadence = issue.feed_meta.get("cadence") or detect_cadence(said)
     if not title:
         first = next((s.title for s in layout.parts), None)

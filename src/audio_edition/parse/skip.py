@@ -67,6 +67,7 @@ POLL_TEXT = re.compile(
     # a rating scale: "1 = Didn't enjoy it // 5 = Really enjoyed it", "Rate this issue"
     r"(?<!\d)1\s*=\s*[^=]{2,60}\b[345]\s*=|\brate (this|today['’]s|this week['’]s) (issue|newsletter|edition|email)|"
     r"how would you rate|how did we do|what did you think of (this|today['’]s) (issue|newsletter|edition)|"
+    r"how did you like (this|today['’]s|this week['’]s) (issue|newsletter|edition|email|e-mail)|"
     r"note[zr]? (cette|ce) (newsletter|lettre|num[ée]ro|[ée]dition)|qu['’]avez-vous pens[ée] de (cette|ce))", re.I)
 QUESTIONISH = re.compile(r"[?…:]\s*$|\.\.\.\s*$")
 
@@ -218,7 +219,7 @@ TRIGGERS = {
 }
 POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "questionnaire", "1 =", "1=", "rate this",
                  "rate today", "rate this week", "how would",
-                 "how did", "what did", "notez cette", "noter cette", "note cette", "notez ce", "noter ce",
+                 "how did", "what did", "how did you like", "notez cette", "noter cette", "note cette", "notez ce", "noter ce",
                  "qu'avez", "qu’avez")
 SPONSOR_TRIGGERS = ("sponsor", "présent", "present", "offert", "propos", "possible", "soutenu", "financ", "brought",
                     "powered", "supported", "offered", "thanks to", "merci à", "merci a")
@@ -429,6 +430,15 @@ _VOTE_PARAM = re.compile(r"(?:^|&)(answer|vote|choice|option|rating|rate|poll|re
 _ANSWER_WORDS = 6
 
 
+def _vote_links(hrefs: list[str]) -> bool:
+    """Links to one page that differ by a vote parameter, or all to a vote endpoint."""
+    parts = [urlsplit(h) for h in hrefs]
+    if len({(p.netloc, p.path) for p in parts}) == 1 and len({p.query for p in parts}) == len(parts) and \
+            all(_VOTE_PARAM.search(p.query) for p in parts):
+        return True
+    return all(_VOTE_PATH.search(p.path + "?" + p.query) for p in parts) and len({_link_base(h) for h in hrefs}) == 1
+
+
 def poll_options(run: list[RawBlock], question: str = "") -> bool:
     """Answer links by their shape: the same address but for a vote parameter ("?answer=1",
     "?answer=2"), or a vote endpoint. Links to different articles, or to anchors in the page
@@ -471,6 +481,12 @@ def refine(blocks: list[RawBlock], kinds: list[str | None]) -> None:
             i = j + 1
             continue
         i += 1
+    # answers on one line ("Loved it · It was OK · Not great"), each a vote link
+    for i in range(n):
+        b = blocks[i]
+        if kinds[i] is None and len(b.links) >= 2 and b.link_only and len(b.text.split()) <= 8 * len(b.links) \
+                and _vote_links(b.links):
+            kinds[i] = "poll"
     # a poll's question is the bold or question line just before it
     for i in range(n):
         if kinds[i] == "poll" or (blocks[i].separator and "ae-skipped-poll" in blocks[i].classes):
