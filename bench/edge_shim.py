@@ -12,8 +12,7 @@ import sys
 
 
 def main() -> None:
-    import edge_tts.communicate as communicate
-    import edge_tts.voices as voices
+    from edge_tts import communicate, voices
 
     communicate.WSS_URL = sys.argv[1]
     voices.VOICE_LIST = sys.argv[2]

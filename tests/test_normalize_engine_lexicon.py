@@ -45,7 +45,7 @@ def test_whole_words_only_and_case_rules():
 
 def test_a_show_adds_per_engine_entries_in_its_profile(tmp_path):
     profile = tmp_path / "show.toml"
-    profile.write_text('[profile]\nname = "S"\nlanguage = "fr"\n\n[roles.host]\nespeak = { voice = "fr" }\n\n'
+    profile.write_text('[profile]\nname = "S"\nlanguage = "fr"\nengine = "espeak"\n\n[roles.host]\nespeak = { voice = "fr" }\n\n'
                        '[lexicon.espeak]\nKessel = "Kèssel"\nCopilot = "Co pilote"\n\n'
                        '[lexicon.edge]\nKessel = "Kessèl"\n', encoding="utf-8")
     lex = load_lexicon(profile)
@@ -84,3 +84,24 @@ def test_espeak_receives_the_respelled_text(tmp_path):
     assert words[0] == "Tchatte" and "Ènvidia." in words
     with wave.open(str(out)) as w:
         assert w.getnframes() > 0
+
+
+def test_the_show_config_lexicon_reaches_the_script_and_the_engine(tmp_path):
+    """[lexicon] in audio-edition.toml: neutral words for every engine, [lexicon.espeak] for espeak only;
+    the voice profile's own entries win over it."""
+    from audio_edition.casting import resolve_profile
+    from audio_edition.config import load_config
+
+    (tmp_path / "audio-edition.toml").write_text(
+        '[show]\nname = "S"\n\n[lexicon.words]\nKsl = "Kessel"\n\n[lexicon.espeak]\nKessel = "Kèssel"\n',
+        encoding="utf-8")
+    config = load_config(search_dir=tmp_path)
+    profile = resolve_profile(None, config, "fr")
+    assert normalize("Ksl arrive", "fr", profile.lexicon) == "Kessel arrive"
+    assert for_engine("Ksl arrive", "espeak", "fr", profile.lexicon) == "Kèssel arrive"
+    assert for_engine("Ksl arrive", "edge", "fr", profile.lexicon) == "Kessel arrive"
+    voices = tmp_path / "voices.toml"
+    voices.write_text('[profile]\nname = "S"\nlanguage = "fr"\nengine = "espeak"\n\n[roles.host]\nespeak = { voice = "fr" }\n\n'
+                      '[lexicon.espeak]\nKessel = "Késsel"\n', encoding="utf-8")
+    profile = resolve_profile(voices, config, "fr")
+    assert for_engine("Ksl arrive", "espeak", "fr", profile.lexicon) == "Késsel arrive"

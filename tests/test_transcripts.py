@@ -19,6 +19,7 @@ from audio_edition.transcripts import (
     to_vtt,
     written_cues,
 )
+from tests.fakes.fixtures import edge_service  # noqa: F401  (fixture)
 
 
 def test_cues_follow_the_episode_clock_and_phrases():
@@ -175,3 +176,27 @@ def test_the_example_captions_show_the_newsletter_words(example_build):
         assert spoken_only not in srt, spoken_only
     cues_ = _vtt_cues(vtt)
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(cues_))  # in time order
+
+
+EDGE_ISSUE = """<!DOCTYPE html><html lang="fr"><head><title>Lettre n°8</title>
+<meta property="article:published_time" content="2025-11-03T06:00:00Z"/></head>
+<body><article><h1>Deux nouvelles</h1>
+<h2>1. Un gros contrat</h2><p>OpenAI signe avec AWS pour 38 milliards $ le 3 novembre 2025.</p>
+<h2>2. Un assistant</h2><p>ChatGPT compte 800 millions d'utilisateurs, etc.</p>
+</article></body></html>"""
+
+
+def test_edge_captions_show_the_written_words(tmp_path, edge_service):  # noqa: F811  (the fixture)
+    from audio_edition.build import BuildOptions, build
+
+    from .fakes.fixtures import fast_edge_options
+
+    src = tmp_path / "lettre.html"
+    src.write_text(EDGE_ISSUE, encoding="utf-8")
+    out = tmp_path / "out"
+    build([str(src)], BuildOptions(out_dir=out, engine="edge", engine_options=fast_edge_options()))
+    vtt = next((out / "episodes").glob("*/transcript.vtt")).read_text(encoding="utf-8")
+    text = " ".join(c[2] for c in _vtt_cues(vtt))
+    assert "OpenAI signe avec AWS pour 38 milliards $ le 3 novembre 2025." in text
+    assert "ChatGPT compte 800 millions d'utilisateurs, etc." in text
+    assert "trente-huit" not in text and "Chat G P T" not in text

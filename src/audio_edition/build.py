@@ -41,6 +41,7 @@ from .models import Issue, Script
 from .normalize import check_speakable
 from .parse import parse_issue
 from .script import build_script
+from .site import write_site
 from .tags import Chapter, write_tags
 from .timeline import Timeline, voice_timeline
 from .transcripts import to_html, to_srt, to_vtt, written_cues
@@ -70,6 +71,8 @@ class BuildOptions:
     latest: int | None = None  # feed sources: only the newest N issues
     since: str | None = None  # only issues published on or after this YYYY-MM-DD
     force: bool = False  # re-render episodes that are up to date (new voice, new sound kit); guids are kept
+    publish: str | None = None  # after the feed: publish --out to s3://BUCKET/PREFIX or a directory
+    endpoint_url: str | None = None  # S3-compatible endpoint for publish
 
 
 @dataclass
@@ -153,6 +156,14 @@ def build(source_args: list[str], options: BuildOptions, reporter: Reporter | No
         write_feed(out_dir, options.config, base_url)
         for problem in scan_episodes(out_dir)[1]:
             reporter.log(f"warning: {problem} (left out of the feed)")
+        write_site(out_dir, options.config, base_url)
+        if options.publish:
+            from .publish import publish
+
+            reporter.stage("publish")
+            done = publish(out_dir, options.publish, endpoint_url=options.endpoint_url,
+                           on_progress=lambda *_: reporter.advance())
+            reporter.log(done.summary())
     return results
 
 

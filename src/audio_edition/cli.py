@@ -121,9 +121,12 @@ def cli() -> None:
               "symbols) after normalization; `audio-edition script` lists them.")
 @click.option("--force", is_flag=True, help="Re-render episodes that are already built (after a change of voice "
               "or sound kit); their guids and numbers are kept, so podcast apps see no new episode.")
+@click.option("--publish", "publish_to", metavar="DEST", help="Then publish --out to DEST (s3://BUCKET/PREFIX or a "
+              "directory), as audio-edition publish does.")
+@click.option("--endpoint-url", help="S3-compatible endpoint for --publish (R2, B2, MinIO...).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, base_url, config_path, latest,
-          since, strict, force, quiet):
+          since, strict, force, publish_to, endpoint_url, quiet):
     """Build one episode per newsletter issue in SOURCE and update the feed.
 
     SOURCE is an issue's HTML file, an .eml e-mail, a newsletter's RSS/Atom feed (file or
@@ -142,7 +145,7 @@ def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, b
             options = BuildOptions(out_dir=out_dir, engine=engine, base_url=base_url, config=config,
                                    voices_file=voices_file, fallback_engine=fallback_engine,
                                    concurrency=concurrency, latest=latest, since=since, strict=strict,
-                                   force=force)
+                                   force=force, publish=publish_to, endpoint_url=endpoint_url)
             results = run_build(list(sources), options, reporter)
         finally:
             reporter.close()
@@ -256,6 +259,11 @@ def _register() -> None:
     cli.add_command(voices)
     cli.add_command(cache)
     cli.add_command(normalize_command)
+    from .cli_init import init
+    from .cli_publish import check, publish, serve
+
+    for command in (init, check, serve, publish):
+        cli.add_command(command)
 
 
 _register()

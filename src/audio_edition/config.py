@@ -138,7 +138,7 @@ class ShowSection:
     link: str | None = key(None, "the show's website (default: base_url)", example="https://example.org/",
                            check=_check_http)
     copyright: str | None = key(None, "copyright line", example="© 2025 MAMMAM IA")
-    type: str = key("episodic", "episodic (newest first) or serial (in order)", choices=("episodic", "serial"))
+    type: str = key("episodic", "how apps list episodes: newest first, or in order", choices=("episodic", "serial"))
     base_url: str | None = key(None, "public URL where --out is published (feed links; default: a file:// URL)",
                                example="https://example.org/podcast/", check=_check_base_url, init=True)
     read_sponsors: bool = key(False, "read sponsored blocks as an announced ad break")
@@ -200,12 +200,28 @@ class TemplatesSection:
         return cls(values=dict(data))
 
 
+@dataclass
+class LexiconSection:
+    """The show's pronunciations, as in a voice profile: [lexicon.words], [lexicon.patterns], [lexicon.espeak] / [lexicon.edge], or file = "lexicon.toml"."""  # noqa: E501
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_table(cls, data: dict[str, Any], where: str) -> LexiconSection:
+        from .normalize.lexicon import lexicon_from_data
+
+        if "file" not in data:
+            lexicon_from_data(data, f"{where}: [lexicon]")  # a bad entry is an error naming it, at load
+        return cls(values=dict(data))
+
+
 # The schema: every table of audio-edition.toml, in the order init and the docs show them.
 SECTIONS: dict[str, type] = {
     "show": ShowSection,
     "audio": AudioSection,
     "voices": VoicesSection,
     "templates": TemplatesSection,
+    "lexicon": LexiconSection,
 }
 
 # Tables of earlier versions, still read: old key → new "table.key".
@@ -452,3 +468,7 @@ def commented_config(values: dict[str, dict[str, Any]] | None = None) -> str:
     lines += ["", "# Spoken templates: any key of src/audio_edition/data/templates/<lang>.toml", "# [templates]",
               '# first_story = ["On attaque avec notre premier sujet."]', ""]
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m audio_edition.config: the README's table, to paste between its markers
+    print(schema_markdown())

@@ -2,16 +2,10 @@
 
 Long segments set the critical path of a build (one request streams a whole story while the
 other workers sit idle), so the runner synthesizes each segment as chunks, in parallel, and
-caches each chunk on its own. Chunks follow the text's own structure so that editing one
-paragraph changes one chunk, not every chunk after it:
-
-- a chunk is one paragraph (one line of the spoken text);
-- short paragraphs (a heading, "Les détails.") are merged with the ones that follow until the
-  chunk reaches ``min_chars`` (never past ``max_chars``);
-- a paragraph longer than ``max_chars`` is cut at sentence ends into pieces of similar sizes.
-
-Every decision depends only on the paragraph itself and its short neighbours, never on where
-the previous chunk happened to end, so an edit cannot shift the chunks after it.
+caches each chunk on its own. Chunks are whole paragraphs (lines of the spoken text), a
+paragraph longer than the bound cut at sentence ends, and where a chunk ends is decided by
+the content (a hash of the next paragraph's first words), not by counting characters from
+the start: so editing one paragraph changes the chunk that holds it, not every chunk after it.
 
 :func:`join_wavs` concatenates the chunks' WAVs without adding or removing a sample: the
 segment lasts exactly the sum of its chunks, and boundaries shift by whole samples.
@@ -21,6 +15,7 @@ from __future__ import annotations
 
 import re
 import wave
+import zlib
 from array import array
 from collections.abc import Sequence
 
@@ -32,6 +27,7 @@ _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
 
 FADE_SECONDS = 0.003  # at a join whose samples are not near zero: a 3 ms ramp on each side
 _QUIET = 256  # |sample| below this (about -42 dBFS) joins without a ramp
+_HEADING = 60  # a line shorter than this ("Les détails.") introduces what follows: no cut after it
 
 
 def split_text(text: str, max_chars: int) -> list[str]:
@@ -77,8 +73,21 @@ def split_text(text: str, max_chars: int) -> list[str]:
     return pieces
 
 
-def chunk_text(text: str, min_chars: int, max_chars: int) -> list[str]:
+def _opening(unit: str) -> int:
+    """A stable hash of a unit's first words: where content-defined cuts fall."""
+    return zlib.crc32(" ".join(unit.casefold().split()[:4]).encode("utf-8"))
+
+
+def chunk_text(text: str, min_chars: int, max_chars: int, spacing: int = 3) -> list[str]:
     """``text`` as the chunks it is synthesized in (see the module docstring).
+
+    The units are the paragraphs (a paragraph longer than ``max_chars`` cut at sentence ends
+    into pieces of similar sizes). A chunk ends before a unit whose opening words hash to a
+    multiple of ``spacing`` (content-defined: about one cut every ``spacing`` paragraphs) once
+    it holds ``min_chars // 3`` characters and unless it ends on a heading-like short line;
+    and it ends wherever the next unit would take it past ``max_chars``. An edit inside a
+    paragraph moves no content-defined cut, so it changes the chunk that holds it (and, if
+    it pushes that chunk past ``max_chars``, the chunks up to the next such cut).
 
     A text that needs no cut comes back unchanged, as one chunk (its cache key is then the
     segment's own). Empty paragraphs are dropped; the words and their order are kept.
@@ -86,31 +95,26 @@ def chunk_text(text: str, min_chars: int, max_chars: int) -> list[str]:
     if min_chars > max_chars:
         raise ValueError("min_chars must not exceed max_chars")
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
-    if len(paragraphs) <= 1 and len(text) <= max_chars:
-        return [text] if text.strip() else []
-    if len(text) <= min_chars:
+    if not paragraphs:
+        return []
+    if len(text) <= min_chars or (len(paragraphs) == 1 and len(text) <= max_chars):
         return [text]
+    units: list[str] = []
+    for p in paragraphs:
+        units.extend(split_text(p, max_chars) if len(p) > max_chars else [p])
     chunks: list[str] = []
     current = ""
-    for p in paragraphs:
-        if len(p) > max_chars:
-            if current:
+    for u in units:
+        if current:
+            too_long = len(current) + 1 + len(u) > max_chars
+            tail = current.rsplit("\n", 1)[-1]
+            cut = (len(current) >= min_chars // 3 and len(tail) >= _HEADING and _opening(u) % spacing == 0)
+            if too_long or cut:
                 chunks.append(current)
                 current = ""
-            chunks.extend(split_text(p, max_chars))
-            continue
-        if not current:
-            current = p
-        elif len(current) < min_chars and len(current) + 1 + len(p) <= max_chars:
-            current = f"{current}\n{p}"
-        else:
-            chunks.append(current)
-            current = p
+        current = f"{current}\n{u}" if current else u
     if current:
-        if chunks and len(current) < min_chars // 4 and len(chunks[-1]) + 1 + len(current) <= max_chars:
-            chunks[-1] = f"{chunks[-1]}\n{current}"  # a short tail ("À suivre.") rides with the chunk before
-        else:
-            chunks.append(current)
+        chunks.append(current)
     return chunks
 
 

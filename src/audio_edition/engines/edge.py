@@ -37,7 +37,7 @@ import time
 import unicodedata
 import wave
 from pathlib import Path
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from ..errors import SynthesisError, UsageError
 from ..fsutil import atomic_write_text
@@ -160,7 +160,7 @@ async def decode_mp3(src: str | Path, dst: str | Path, sample_rate: int = SAMPLE
     )
     try:
         _, err = await asyncio.wait_for(proc.communicate(), timeout)
-    except (asyncio.TimeoutError, asyncio.CancelledError):
+    except (TimeoutError, asyncio.CancelledError):
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
         await proc.wait()

@@ -33,6 +33,7 @@ import hashlib
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -234,6 +235,7 @@ async def asynthesize_all(
     (requests in flight at first, default 6) and ``chunk_chars`` ((min, max) per chunk).
     """
     check_concurrency(concurrency)
+    started = time.perf_counter()
     cache = SegmentCache(cache_dir)
     extra = dict(engine_options or {})
     start = int(extra.pop("start_concurrency", DEFAULT_START))
@@ -438,7 +440,7 @@ async def asynthesize_all(
     if missing:  # pragma: no cover - a bug, not a user error
         raise AudioEditionError(f"internal error: segments {missing} were never synthesized")
     synthesis: dict = {"engine": engine.name, "chunk_chars": [lo, hi], "chunks": n_chunks,
-                       "chunks_synthesized": made_chunks}
+                       "chunks_synthesized": made_chunks, "seconds": round(time.perf_counter() - started, 2)}
     if limiter is not None:
         synthesis["concurrency"] = limiter.report()
     elif made_chunks:

@@ -41,13 +41,20 @@ from functools import lru_cache
 from typing import Any
 
 from . import en, fr
-from .common import NEUTRAL, decoration_rules, nfkc, nfkc_tracked, tidy_rules, unicode_rules, web_rules
+from .common import NEUTRAL, decoration_rules, nfkc, nfkc_tracked, spacing_rules, tidy_rules, unicode_rules, web_rules
 from .engine import Rewrite, Rule, Step, run
-from .lexicon import (Lexicon, apply_engine_lexicon, as_lexicon, default_lexicon, engine_lexicon_tag,
-                      lexicon_from_data, lexicon_from_profile, load_lexicon)
+from .lexicon import (
+    Lexicon,
+    apply_engine_lexicon,
+    as_lexicon,
+    default_lexicon,
+    engine_lexicon_tag,
+    lexicon_from_data,
+    lexicon_from_profile,
+    load_lexicon,
+)
 from .spans import SpanMap, Tracker
-from .speakability import (SpeakabilityIssue, UnspeakableError, check_speakable, script_issues,
-                           speakability_issues)
+from .speakability import SpeakabilityIssue, UnspeakableError, check_speakable, script_issues, speakability_issues
 
 __all__ = [
     "normalize", "explain", "Rewrite", "Lexicon", "load_lexicon", "default_lexicon", "lexicon_from_data",
@@ -64,29 +71,38 @@ def _lang(lang: str | None) -> str:
 
 
 @lru_cache(maxsize=32)
-def _pipeline(lang: str, show: Lexicon | None) -> tuple:
+def _pipeline(lang: str, show: Lexicon | None, region: str = "") -> tuple:
     base = default_lexicon(lang)
     lex = show.over(base) if show is not None else base
     words = {"fr": fr.WORDS, "en": en.WORDS}.get(lang, NEUTRAL)
     steps: list[Rule | Step] = []
     steps += unicode_rules(words)
     steps.append(Step("unicode", lambda text, record: nfkc(text), nfkc_tracked))
+    steps += spacing_rules()
     steps += decoration_rules()
     steps += web_rules(words)
     steps.append(Step("lexicon", lex.apply, lex.apply))
     if lang == "fr":
         steps += fr.rules_fr(fr.reader_for(lex.letters, lex.as_words))
     elif lang == "en":
-        steps += en.rules_en()
+        steps += en.rules_en(day_first=region in en.DAY_FIRST_REGIONS)
     steps += tidy_rules()
     return tuple(steps)
 
 
+def _region(lang: str | None) -> str:
+    parts = (lang or "").replace("_", "-").lower().split("-")
+    return parts[1] if len(parts) > 1 else ""
+
+
 def _steps(lang: str | None, lexicon: Any) -> tuple:
+    region = _region(lang)
     lang = _lang(lang)
     if lang not in LANGUAGES:
         lang = "xx"  # language-neutral rules only
-    return _pipeline(lang, as_lexicon(lexicon))
+    if lang != "en" or region not in en.DAY_FIRST_REGIONS:
+        region = ""
+    return _pipeline(lang, as_lexicon(lexicon), region)
 
 
 # A removal can bring two words together that a rule reads differently ("Dr # XIV"): the

@@ -253,6 +253,23 @@ def lexicon_from_profile(data: Mapping[str, Any], path: str | Path) -> Lexicon |
     return lex
 
 
+def lexicon_from_config(config: Any) -> Lexicon | None:
+    """The ``[lexicon]`` table of the show's ``audio-edition.toml`` (a ShowConfig), if any:
+    the same keys as in a voice profile, ``file`` relative to the config file."""
+    raw = getattr(config, "raw", None) or {}
+    if "lexicon" not in raw:
+        return None
+    path = getattr(config, "path", None) or Path("audio-edition.toml")
+    return lexicon_from_profile(raw, path)
+
+
+def combine(first: Lexicon | None, then: Lexicon | None) -> Lexicon | None:
+    """``first`` on top of ``then`` (either may be None)."""
+    if first is None or then is None:
+        return first if then is None else then
+    return first.over(then)
+
+
 @lru_cache(maxsize=8)
 def default_lexicon(lang: str = "fr") -> Lexicon:
     """The built-in lexicon of ``lang`` (an empty one for a language without)."""
