@@ -141,8 +141,8 @@ def measure(source: Path, expected: Path, flags: list[str], checker) -> dict:
     furniture = [p for p in exp.get("never_read", []) if norm(p) in every]
     lost = [p for p in phrases if norm(p) not in written]
     problems = checker.check(exp, script, urls="--no-urls" not in flags, lenient_roles="--lenient-roles" in flags)
-    return {"stories": found, "wanted": len(wanted), "furniture": len(furniture), "never": len(exp.get("never_read", [])),
-            "lost": len(lost), "phrases": len(phrases), "ok": not problems, "problems": problems,
+    return {"stories": found, "wanted": len(wanted), "furniture": len(furniture),
+            "never": len(exp.get("never_read", [])), "lost": len(lost), "phrases": len(phrases), "ok": not problems, "problems": problems,
             "furniture_read": furniture, "lost_phrases": lost}
 
 

@@ -19,7 +19,8 @@ PAYWALL = ('<html><head><title>Abonnez-vous</title></head><body><h1>Cet article 
     ("issue.pdf.html", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + bytes(range(256)),
      "a PDF document"),
     ("issue.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "a PNG image"),
-    ("issue.htm", b"<!DOCTYPE html><html><head><title></title></head><body><div> </div></body></html>", "an empty page"),
+    ("issue.htm", b"<!DOCTYPE html><html><head><title></title></head><body><div> </div></body></html>",
+     "an empty page"),
     ("login.html", LOGIN.encode(), "a sign-in form"),
     ("paywall.html", PAYWALL.encode(), "subscribers-only page"),
 ])

@@ -64,6 +64,7 @@ def test_a_passage_in_a_language_without_a_voice_is_announced_not_read(mixed):
     assert "人工智能" not in seg["spoken"]
     assert "Un passage en chinois, qui n’est pas lu." in seg["text"]
     assert "conférence de Pékin" in seg["spoken"]
+    assert {"kind": "language", "text": "人工智能将改变我们的生活和工作方式，我们必须做好准备。"} in mixed["skipped"]
 
 
 @pytest.mark.parametrize("name", ["mammam-ia/web.html", "platforms/substack-fr-web.html",
@@ -113,3 +114,16 @@ def test_the_date_is_said_once(mixed, tmp_path):
     texts = [s["text"] for s in script["segments"]]
     assert sum("12 novembre 2025" in t for t in texts) == 1
     assert "12 novembre 2025" in texts[0]
+
+
+def test_a_segment_in_another_language_gets_a_voice_of_that_language():
+    from audio_edition.casting import builtin_profile, jobs_for_segments
+    from audio_edition.models import Segment
+
+    fr, en = builtin_profile("fr"), builtin_profile("en")
+    segs = [Segment("story", "Un sujet", "Texte.", "Texte.", "stories"),
+            Segment("story", "A study", "Text.", "Text.", "stories", language="en")]
+    for engine in ("edge", "espeak"):
+        jobs = jobs_for_segments(segs, fr, engine)
+        assert jobs[0].voice == fr.choice("story", engine).voice
+        assert jobs[1].voice == en.choice("story", engine).voice != jobs[0].voice

@@ -27,7 +27,9 @@ def phrase_cases():
 
 def accented(text: str) -> str:
     """A few accents put back ("cet e-mail a ete envoye a" → "cet e-mail a été envoyé à")."""
-    return text.replace("ete envoye a", "été envoyé à").replace("telecharg", "télécharg").replace("transfer", "transfér")
+    for plain, accents in (("ete envoye a", "été envoyé à"), ("telecharg", "télécharg"), ("transfer", "transfér")):
+        text = text.replace(plain, accents)
+    return text
 
 
 def parse(body: str):

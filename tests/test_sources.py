@@ -125,6 +125,20 @@ def test_eml_sender_names_the_publication(tmp_path, sender, publication):
     assert issue.feed_meta["publication"] == publication
 
 
+@pytest.mark.parametrize("sender,publication,author", [
+    ("Jane from Acme Weekly <jane@acme.example>", "Acme Weekly", "Jane"),
+    ("Léa de chez Bidule <lea@bidule.example>", "Bidule", "Léa"),
+    ("Kotlin Weekly <news@kotlinweekly.net>", "Kotlin Weekly", None),
+])
+def test_eml_sender_gives_publication_and_author_apart(tmp_path, sender, publication, author):
+    path = tmp_path / "issue.eml"
+    path.write_bytes(make_eml("<h2>Un sujet</h2><p>Bonjour, la lettre de mars, avec un texte assez long.</p>",
+                              sender=sender))
+    [issue] = sources.load(str(path))
+    doc = parse_issue(issue)
+    assert (doc.publication, doc.author) == (publication, author)
+
+
 def test_eml_without_html_part_reads_the_text(tmp_path):
     msg = EmailMessage()
     msg["Subject"] = "Texte seul"

@@ -240,9 +240,14 @@ def jobs_for_segments(segments: Iterable[Segment], profile: VoiceProfile, engine
 
     engine = engine or profile.engine
     jobs = []
+    others: dict[str, VoiceProfile] = {}
     for i, seg in enumerate(segments):
-        c = profile.choice(seg.role, engine)
-        fb = profile.choice(seg.role, fallback_engine) if fallback_engine and fallback_engine != engine else None
+        voices = profile
+        lang = getattr(seg, "language", None)  # a segment in another language: a voice of that language
+        if lang and lang != profile.language and lang in BUILTIN_LANGUAGES:
+            voices = others.setdefault(lang, builtin_profile(lang))
+        c = voices.choice(seg.role, engine)
+        fb = voices.choice(seg.role, fallback_engine) if fallback_engine and fallback_engine != engine else None
         jobs.append(SynthJob(
             index=i, role=seg.role, text=seg.spoken, voice=c.voice, rate=c.rate, pitch=c.pitch, title=seg.title,
             fallback_voice=fb.voice if fb else None, fallback_rate=fb.rate if fb else None,

@@ -246,7 +246,10 @@ def draft_script(
     stories = doc.main_stories
     story_n = 0
     section_n = 0
+    unread: list[Skipped] = []
     for part in doc.stories:
+        unread.extend(Skipped(kind="language", text=b.full_text()) for b in part.blocks
+                      if b.language and b.language not in SPOKEN_LANGUAGES)
         part = _foreign(part, t)
         if part.kind == "sponsor":
             if not config.show.read_sponsors:
@@ -290,7 +293,7 @@ def draft_script(
         language=lang,
         published=doc.published,
         segments=tuple(segments),
-        skipped=tuple(Skipped(kind=s.kind, text=s.text) for s in doc.skipped),
+        skipped=tuple(Skipped(kind=s.kind, text=s.text) for s in doc.skipped) + tuple(unread),
         publication=doc.publication,
         source=source,
         url=doc.url,

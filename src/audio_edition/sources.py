@@ -33,7 +33,7 @@ import lxml.etree
 
 from .errors import SourceError
 from .models import Issue
-from .parse.meta import cadence_from_gaps, publication_from_sender
+from .parse.meta import author_from_sender, cadence_from_gaps, publication_from_sender
 
 MAX_BYTES = 50 * 1024 * 1024  # what we read from a file or a URL at most
 FETCH_TIMEOUT = 20.0  # seconds, per network operation
@@ -260,10 +260,13 @@ def read_eml(data: bytes, where: str, source: str | None = None, ident: str = ""
             published = parse_date(raw_date)
     sender = header("From")
     name = email.utils.parseaddr(sender)[0] if sender else ""
+    author = author_from_sender(name)
     name = publication_from_sender(name)
     meta = {"source_kind": "email"}
     if name:
         meta["publication"] = name
+    if author:
+        meta["author"] = author  # "Jane from Acme": Acme is the publication, Jane its author
     list_id = header("List-Id")
     if list_id:
         meta["list_id"] = list_id

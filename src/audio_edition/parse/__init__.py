@@ -22,7 +22,7 @@ from dataclasses import replace
 from ..errors import ParseError
 from ..models import Document, Issue, Skipped, Story
 from . import platforms
-from .blocks import RawBlock, clean_text, flatten
+from .blocks import INVISIBLE_SIZE, RawBlock, clean_text, flatten
 from .clean import _remove, _skip_subtree, css_hidden_classes, load_html, strip_unread
 from .language import passage_language
 from .meta import (date_in_text, detect_cadence, iso_date, json_ld, ld_name, meta_content, norm, pick_language,
@@ -145,13 +145,23 @@ _TRAILING_CTA = re.compile(r"(\s+(unsubscribe|se d[ée]sabonner|d[ée]sabonnemen
                            r"preferences|pr[ée]f[ée]rences|privacy|view online|voir en ligne))+\s*$", re.I)
 
 
+_MONTH_ONLY = re.compile(r"^(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|"
+                         r"d[ée]cembre|january|february|march|april|may|june|july|august|september|october|"
+                         r"november|december)(\s+\d{4})?\s*$", re.I)
+
+
 def _guess_publication(titles: list[str | None], footer_texts: list[str]) -> str | None:
     """The newsletter's name when nothing declares it: "Tiny Tools #203: ..." in the title,
     "© 2025 MAMMAM IA!" or "you subscribed to Tiny Tools" in the footer."""
     for title in titles:
         m = _ISSUE_PREFIX.match(title or "")
-        if m and 1 <= len(m.group(1).split()) <= 5:
-            return m.group(1).strip(" -–—:·|")
+        name = m.group(1).strip(" -–—:·|") if m else ""
+        if name and 1 <= len(name.split()) <= 5:
+            return name
+        # "La Gazette du Vélo – novembre", "Harbour Town Bulletin - March 2025": the name, then the date
+        m = re.match(r"^(.{3,50}?)\s+[-–—|]\s+(.+)$", title or "")
+        if m and 1 <= len(m.group(1).split()) <= 6 and (date_in_text(m.group(2)) or _MONTH_ONLY.match(m.group(2))):
+            return m.group(1).strip()
     for text in footer_texts:
         m = _COPYRIGHT.search(text)
         name = _TRAILING_CTA.sub("", m.group(1)).strip() if m else ""
@@ -369,7 +379,12 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     # outside the post body: say what it is when the words tell, else header / footer
     skipped_raw.extend((classify(RawBlock(tag="p", text=t)) or "header", t) for t in before)
     skipped_raw.extend((classify(RawBlock(tag="p", text=t)) or "footer", t) for t in after)
-    blocks = flatten(content)
+    blocks = []
+    for b in flatten(content):
+        if b.size is not None and b.size < INVISIBLE_SIZE and b.text:
+            skipped_raw.append(("hidden", b.full_text()[:500]))  # text set at one or two pixels
+        else:
+            blocks.append(b)
     for b in blocks:
         if TEMPLATE_VAR.search(b.text):
             stripped = strip_template_vars(b.text)
@@ -425,7 +440,9 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
         publication = _guess_publication([title, tag_title], [t for k, t in skipped_raw if k in ("footer", "header")]
                                          + [s.text for s in skipped if s.kind == "footer"])
     parts = [_with_languages(story, lang) for story in layout.parts]
-    said = [title or "", subtitle or "", *layout.intro, *layout.closing, *(t for k, t in skipped_raw if k == "header")]
+    # what the letter says of itself, furniture included ("How did you like today's newsletter?")
+    said = [title or "", subtitle or "", *layout.intro, *layout.closing, *(t for _, t in skipped_raw),
+            *(x.text for x in skipped)]
     cadence = issue.feed_meta.get("cadence") or detect_cadence(said)
     if not title:
         first = next((s.title for s in layout.parts), None)

@@ -29,6 +29,7 @@ _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.I)
 _NORMAL_WEIGHT = re.compile(r"font-weight\s*:\s*(normal|lighter|[1-4]00)\b", re.I)
 _FONT_SIZE = re.compile(r"(?<![\w-])font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem|%)?", re.I)
 _FONT_SHORTHAND = re.compile(r"(?<![\w-])font\s*:[^;]*?\b(\d+(?:\.\d+)?)(px|pt)\b", re.I)
+INVISIBLE_SIZE = 3.0  # px: text set this small is not meant to be read (padding for preheaders, tracking text)
 _HTML_FONT_SIZE = {"1": 10.0, "2": 13.0, "3": 16.0, "4": 18.0, "5": 24.0, "6": 32.0, "7": 48.0}
 _WORDY = re.compile(r"\w", re.U)
 _AD_IMAGE = re.compile(r"/ad_network/|/advertis|/sponsor", re.I)
@@ -136,8 +137,8 @@ def _style_of(el, size: float | None, bold: bool) -> tuple[float | None, bool]:
                 size = value / 100 * (size or 16.0)
             else:
                 size = value
-            if size is not None and size < 1:  # "font-size:0" on a layout cell: its children set their own
-                size = None
+            # "font-size:0" on a layout cell hides the gaps between its children, which set their own;
+            # text left at such a size is invisible (``INVISIBLE_SIZE``)
         if _BOLD_STYLE.search(style):
             bold = True
         elif _NORMAL_WEIGHT.search(style):

@@ -19,6 +19,7 @@ from .meta import STOPWORDS
 
 MIN_WORDS = 8  # shorter Latin-script passages (names, titles) keep the language
 CONFIDENCE = 0.8
+SCREEN_CHARS = 400
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 _SCRIPTS = (  # (language, characters of its script); kana before han: Japanese mixes both
     ("ja", re.compile(r"[\u3040-\u30ff]")),
@@ -31,7 +32,17 @@ _SCRIPTS = (  # (language, characters of its script); kana before han: Japanese 
 )
 
 
+_NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+# stop word → the languages it belongs to, so a passage is counted in one pass over its words
+_STOP_INDEX: dict[str, tuple[str, ...]] = {}
+for _lang, _words in STOPWORDS.items():
+    for _w in _words:
+        _STOP_INDEX[_w] = _STOP_INDEX.get(_w, ()) + (_lang,)
+
+
 def _script_language(text: str) -> str | None:
+    if not _NON_LATIN.search(text):
+        return None
     letters = sum(1 for ch in text if ch.isalpha()) or 1
     for lang, chars in _SCRIPTS:
         if len(chars.findall(text)) >= max(2, 0.3 * letters):
@@ -40,11 +51,15 @@ def _script_language(text: str) -> str | None:
 
 
 def _stopword_candidate(text: str, doc_lang: str) -> str | None:
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = _WORD.findall(text[:SCREEN_CHARS].lower())  # the opening words tell; a long paragraph costs no more
     if len(words) < MIN_WORDS:
         return None
-    counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in sw) for lang, sw in STOPWORDS.items()}
+    scores: Counter = Counter()
+    for w in words:
+        for lang in _STOP_INDEX.get(w, ()):
+            scores[lang] += 1
+    if not scores:
+        return None
     best = max(scores, key=scores.get)
     own = scores.get(doc_lang, 0)
     if best != doc_lang and scores[best] >= 3 and scores[best] >= 2 * own + 1:

@@ -181,13 +181,22 @@ def pick_language(declared: list[str | None], text: str, default: str = "fr") ->
     return decl or detected or default
 
 
+_SENDER_SPLIT = re.compile(r"^([A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)?) (?:at|from|de chez|chez|@|\||/|[-–—]) (.{2,})$")
+
+
+def author_from_sender(name: str) -> str | None:
+    """The person in "Jane from Acme" / "Léa de chez Bidule" (the publication is the rest)."""
+    m = _SENDER_SPLIT.match(name or "")
+    return m.group(1).strip() if m else None
+
+
 def publication_from_sender(name: str) -> str:
     """An e-mail sender's display name → the publication's name: "Dan at The Sunday Ledger",
     "Léa de chez Bidule", "Jérôme Marin / Cafétech" name their publication second; "L'équipe
     Tech.Rocks" and "The Morning Brew Team" name it inside."""
-    m = re.match(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)? (?:at|from|de chez|chez|@|\||/|[-–—]) (.{2,})$", name)
+    m = _SENDER_SPLIT.match(name)
     if m:
-        name = m.group(1).strip()
+        name = m.group(2).strip()
     # "L'équipe Tech.Rocks", "The Morning Brew team": the team is the publication's
     m = re.match(r"^(?:l['’][ée]quipe (?:de |d['’])?|the team (?:at|of|behind) |team )(.{2,})$", name, re.I) or \
         re.match(r"^(?:the )?(.{2,}?) team$", name, re.I)

@@ -67,6 +67,7 @@ POLL_TEXT = re.compile(
     # a rating scale: "1 = Didn't enjoy it // 5 = Really enjoyed it", "Rate this issue"
     r"(?<!\d)1\s*=\s*[^=]{2,60}\b[345]\s*=|\brate (this|today['’]s|this week['’]s) (issue|newsletter|edition|email)|"
     r"how would you rate|how did we do|what did you think of (this|today['’]s) (issue|newsletter|edition)|"
+    r"how did you like (this|today['’]s|this week['’]s) (issue|newsletter|edition|email|e-mail)|"
     r"note[zr]? (cette|ce) (newsletter|lettre|num[ée]ro|[ée]dition)|qu['’]avez-vous pens[ée] de (cette|ce))", re.I)
 QUESTIONISH = re.compile(r"[?…:]\s*$|\.\.\.\s*$")
 
@@ -218,7 +219,7 @@ TRIGGERS = {
 }
 POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "questionnaire", "1 =", "1=", "rate this",
                  "rate today", "rate this week", "how would",
-                 "how did", "what did", "notez cette", "noter cette", "note cette", "notez ce", "noter ce",
+                 "how did", "what did", "how did you like", "notez cette", "noter cette", "note cette", "notez ce", "noter ce",
                  "qu'avez", "qu’avez")
 SPONSOR_TRIGGERS = ("sponsor", "présent", "present", "offert", "propos", "possible", "soutenu", "financ", "brought",
                     "powered", "supported", "offered", "thanks to", "merci à", "merci a")
@@ -226,8 +227,14 @@ SPONSOR_TRIGGERS = ("sponsor", "présent", "present", "offert", "propos", "possi
 def fold(text: str) -> str:
     """Lower case without accents, apostrophes made straight: "Sur le même thème" and the
     "Sur le meme theme" of a template typed without accents gate and match alike."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("œ", "oe"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("œ", "oe"))
+    return _COMBINING.sub("", text)
+
+
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 _FAMILIES: dict[str, set[str]] = {}
@@ -419,17 +426,35 @@ def _link_base(href: str) -> str:
 _VOTE_PATH = re.compile(r"(poll|vote|survey|answer|rating|feedback|sondage|reponse|réponse)", re.I)
 
 
-def poll_options(run: list[RawBlock]) -> bool:
-    """Answer links by their shape: the same address but for the query string ("?answer=1",
-    "?answer=2"), or a vote endpoint. Links to different articles, or to anchors in the
-    page (a table of contents), are not a poll."""
+_VOTE_PARAM = re.compile(r"(?:^|&)(answer|vote|choice|option|rating|rate|poll|response|reponse|choix|score)\w*=", re.I)
+_ANSWER_WORDS = 6
+
+
+def _vote_links(hrefs: list[str]) -> bool:
+    """Links to one page that differ by a vote parameter, or all to a vote endpoint."""
+    parts = [urlsplit(h) for h in hrefs]
+    if len({(p.netloc, p.path) for p in parts}) == 1 and len({p.query for p in parts}) == len(parts) and \
+            all(_VOTE_PARAM.search(p.query) for p in parts):
+        return True
+    return all(_VOTE_PATH.search(p.path + "?" + p.query) for p in parts) and len({_link_base(h) for h in hrefs}) == 1
+
+
+def poll_options(run: list[RawBlock], question: str = "") -> bool:
+    """Answer links by their shape: the same address but for a vote parameter ("?answer=1",
+    "?answer=2"), or a vote endpoint. Links to different articles, or to anchors in the page
+    (a table of contents), are not a poll; nor are links that differ only in a click-tracking
+    redirect's query (every link of a Mailchimp e-mail does), unless a question ends with "?"
+    and the answers are short."""
     hrefs = [b.links[0] for b in run if b.links]
     if len(hrefs) < 2 or len(hrefs) != len(run) or any(h.startswith("#") for h in hrefs):
         return False
     parts = [urlsplit(h) for h in hrefs]
     same_page = len({(p.netloc, p.path) for p in parts}) == 1 and len({p.query or p.fragment for p in parts}) == len(parts)
     votes = all(_VOTE_PATH.search(p.path + "?" + p.query) for p in parts) and len({_link_base(h) for h in hrefs}) == 1
-    return same_page or votes
+    if votes or same_page and all(_VOTE_PARAM.search(p.query) for p in parts):
+        return True
+    short = all(len(b.text.split()) <= _ANSWER_WORDS for b in run)
+    return same_page and short and question.rstrip().endswith("?")
 
 
 def is_heading(b: RawBlock) -> bool:
@@ -449,13 +474,19 @@ def refine(blocks: list[RawBlock], kinds: list[str | None]) -> None:
                 j += 1
             run = blocks[i:j + 1]
             q = i - 1
-            if j > i and poll_options(run) and q >= 0 and kinds[q] is None and \
+            if j > i and q >= 0 and poll_options(run, blocks[q].full_text()) and kinds[q] is None and \
                     (QUESTIONISH.search(blocks[q].full_text()) or blocks[q].bold) and len(blocks[q].text) < 200:
                 for k in range(q, j + 1):
                     kinds[k] = "poll"
             i = j + 1
             continue
         i += 1
+    # answers on one line ("Loved it · It was OK · Not great"), each a vote link
+    for i in range(n):
+        b = blocks[i]
+        if kinds[i] is None and len(b.links) >= 2 and b.link_only and len(b.text.split()) <= 8 * len(b.links) \
+                and _vote_links(b.links):
+            kinds[i] = "poll"
     # a poll's question is the bold or question line just before it
     for i in range(n):
         if kinds[i] == "poll" or (blocks[i].separator and "ae-skipped-poll" in blocks[i].classes):

@@ -58,7 +58,7 @@ SUBHEAD_HINT = re.compile(
     r"how to use it|how it works|comment [çc]a marche)\b", re.I)
 SIGNOFF = re.compile(
     r"^(c['’]est tout|c['’]est fini|voil[àa],? c['’]est tout|voil[àa] pour (cette|aujourd)|"
-    r"[àa] la semaine prochaine|[àa] (tr[èe]s )?bient[ôo]t|[àa] demain|[àa] lundi|[àa] mardi|[àa] mercredi|"
+    r"[àa] la semaine prochaine|au mois prochain|[àa] l['’]ann[ée]e prochaine|[àa] (tr[èe]s )?bient[ôo]t|[àa] demain|[àa] lundi|[àa] mardi|[àa] mercredi|"
     r"[àa] jeudi|[àa] vendredi|bonnes? (semaine|journ[ée]e|lecture|fin de semaine|soir[ée]e|fin de journ[ée]e|week-end|quinzaine|plantations|f[êe]tes|vacances)|"
     r"merci (de (nous |m['’])?(avoir )?lu|pour (ta|votre) lecture|d['’][êe]tre l[àa])|on se retrouve|rendez-vous (la semaine|demain|lundi)|"
     r"that['’]s (it|all|a wrap)|see you\b|until next\b|till next\b|[àa] la prochaine|[àa] \w+ prochaine?\b|"
@@ -261,7 +261,7 @@ def display_size(blocks: list[RawBlock]) -> float | None:
     text's size (the size most words are in) times ``DISPLAY_RATIO``; ``None`` without sizes."""
     words: Counter = Counter()
     for b in blocks:
-        if b.size and b.text:
+        if b.size and b.size >= 5 and b.text:
             words[round(b.size)] += len(b.text.split())
     if not words or sum(words.values()) < 40:
         return None
