@@ -503,6 +503,21 @@ GLUE = [
 ]
 
 
+_NOT_NAMES = frozenset("""in at by on for about only up over under from to with just nearly almost around roughly
+some the a an its it's is was are were be now then and or but of it this that these those we they he she you i
+rose fell hit reached was score scored costs cost paid up down""".split())
+
+
+def _name_version(m: re.Match) -> str:
+    before = m.string[max(0, m.start() - 25):m.start()]
+    word = re.search(r"([A-Za-z][\w+-]*) $", before)
+    if not word or not (word.group(1)[:1].isupper() or word.group(1).lower() in ("version", "v", "release")):
+        return m.group(0)
+    if word.group(1).lower() in _NOT_NAMES:
+        return m.group(0)  # "In 2.15 seconds", "About 3.25 points": a capitalized word, not a name
+    return f"{cardinal(int(m.group(1)))} point {cardinal(int(m.group(2)))}"
+
+
 def _version(m: re.Match) -> str:
     return " point ".join(cardinal(int(p)) for p in m.group(0).split("."))
 
@@ -513,6 +528,9 @@ NUMBERS = [
     rule("year", r"(?<![\w,.$€£¥-])(18\d\d|19\d\d|20\d\d)(?![\d%]|[,.]\d|\s?(?:percent|per cent)\b)",
          lambda m: year(int(m.group(1)))),
     rule("version", r"(?<![\w,.])\d+(?:\.\d+){2,}(?![\d])", _version),
+    # "Python 3.12", "Typst 0.13", "version 2.10": a version after a name says its parts as numbers
+    rule("version", r"(?<=[A-Za-z][a-z] |[A-Z]{2} |.[A-Z] )(\d{1,2})\.([1-9]\d)(?![\d.,]\d|\d|\s?(?:%|percent|[kKMBT]\b|"
+                    r"billion|million|trillion|thousand))", _name_version),
     rule("number", rf"(?<![\w,.])({DEC})(?![\d])", lambda m: number(m.group(1))),
     rule("number", r"\d+", lambda m: cardinal(int(m.group(0)))),
 ]
