@@ -529,8 +529,8 @@ NUMBERS = [
          lambda m: year(int(m.group(1)))),
     rule("version", r"(?<![\w,.])\d+(?:\.\d+){2,}(?![\d])", _version),
     # "Python 3.12", "Typst 0.13", "version 2.10": a version after a name says its parts as numbers
-    rule("version", r"(?<=[A-Za-z][a-z] |[A-Z]{2} |.[A-Z] )(\d{1,2})\.([1-9]\d)(?![\d.,]\d|\d|\s?(?:%|percent|[kKMBT]\b|"
-                    r"billion|million|trillion|thousand))", _name_version),
+    rule("version", r"(?<=[A-Za-z][a-z] |[A-Z]{2} |.[A-Z] )(\d{1,2})\.([1-9]\d)"
+                    r"(?![\d.,]\d|\d|\s?(?:%|percent|[kKMBT]\b|billion|million|trillion|thousand))", _name_version),
     rule("number", rf"(?<![\w,.])({DEC})(?![\d])", lambda m: number(m.group(1))),
     rule("number", r"\d+", lambda m: cardinal(int(m.group(0)))),
 ]
