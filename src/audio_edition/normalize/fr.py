@@ -394,6 +394,27 @@ ORDINALS = [
 ]
 
 
+_DETERMINERS = re.compile(r"(?:^|[\s(])(un|une|le|la|les|des|du|ce|cet|cette|ces|son|sa|ses|leur|leurs|notre|nos|"
+                          r"votre|vos|l'|d'|chaque)\s*([^\W\d_][\w-]*) $", re.IGNORECASE)
+
+
+def _compare_after_noun(m: re.Match) -> str:
+    """'un rendement < 5 %' → 'un rendement inférieur à', 'les offres > 100 €' → 'les offres
+    supérieures à' (agreeing with the noun); elsewhere ('coûte < 5 €') the next rules say 'moins de'."""
+    before = m.string[max(0, m.start() - 40):m.start()]
+    d = _DETERMINERS.search(before)
+    if not d:
+        return m.group(0)
+    det, noun = d.group(1).lower(), d.group(2)
+    word = "supérieur" if m.group(0).startswith(">") else "inférieur"
+    if is_feminine(noun):
+        word += "e"
+    if det in ("les", "des", "ces", "ses", "leurs", "nos", "vos") or (noun.endswith(("s", "x")) and det not in (
+            "un", "une", "le", "la", "l'", "ce", "cet", "cette", "son", "sa", "chaque")):
+        word += "s"
+    return word + " à "
+
+
 # --- ranges and signs ------------------------------------------------------------------------
 
 RANGES = [
@@ -413,6 +434,7 @@ SIGNS = [
     rule("sign", r"<=\s?(?=\d)|≤\s?(?=\d)", "au plus "),
     rule("sign", r"(?<=\d)\s?>\s?(?=\d)", " supérieur à "),
     rule("sign", r"(?<=\d)\s?<\s?(?=\d)", " inférieur à "),
+    rule("sign", r"(?<=[^\W\d_] )[<>]\s?(?=\d)", _compare_after_noun, gate='[<>] ?\\d'),
     rule("sign", r"(?<![\w>])>\s?(?=\d)", "plus de "),
     rule("sign", r"(?<![\w<])<\s?(?=\d)", "moins de "),
     rule("sign", r"(?<=\d)\s?=\s?(?=[\d-]|moins )", " égale "),
