@@ -245,6 +245,10 @@ def _iso(m: re.Match) -> str:
     return f"{MONTHS[mo - 1]} {ordinal(d)}, {year(y)}"
 
 
+# "12:00 noon", "from 6:00 to 8:30 p.m.": no "o'clock" there
+_NO_OCLOCK = re.compile(r"\s(?:noon|midnight)\b|\s(?:to|and|until|till)\s\d{1,2}(?::\d\d)?\s?[aApP]\.?\s?[mM]")
+
+
 def _clock(m: re.Match) -> str:
     h, mm = int(m.group(1)), int(m.group(2) or 0)
     ampm = re.sub(r"[.\s]", "", m.group(3) or "").lower()
@@ -253,7 +257,7 @@ def _clock(m: re.Match) -> str:
     out = cardinal(h)
     if mm:
         out += " " + (f"oh {cardinal(mm)}" if mm < 10 else cardinal(mm))
-    elif not ampm and not re.match(r"\s(?:noon|midnight)\b", m.string[m.end():m.end() + 10]):
+    elif not ampm and not _NO_OCLOCK.match(m.string, m.end()):
         out += " o'clock" if h <= 12 else " hundred"
     if ampm:
         out += " " + " ".join(ampm.upper())
