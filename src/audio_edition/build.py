@@ -10,34 +10,43 @@ run resume where this one stopped.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import shutil
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
-from . import __version__, mix, sources
+from . import __version__, fsutil, mix, sources, staging
 from .casting import VoiceProfile, jobs_for_segments, resolve_profile
 from .config import ShowConfig
 from .engines import ENGINES
 from .engines.runner import DEFAULT_CONCURRENCY, SegmentAudio, check_concurrency, summarize, synthesize_all
-from .errors import AudioError, OutputError, UsageError
+from .episode import (
+    RECORD,
+    TRANSCRIPTS,
+    Episode,
+    EpisodeRecordError,
+    SegmentRecord,
+    SkippedRecord,
+    load_episode,
+    scan_episodes,
+)
+from .errors import AudioError, UsageError
 from .feed import episode_url, write_feed
-from .fsutil import atomic_path, atomic_write_text, check_writable_dir, episode_slug
+from .fsutil import STATE_DIR, atomic_path, atomic_write_text, check_writable_dir, episode_slug
 from .models import Issue, Script
 from .normalize import check_speakable
 from .parse import parse_issue
 from .script import build_script
+from .site import write_site
 from .tags import Chapter, write_tags
+from .timeline import Timeline, voice_timeline
 from .transcripts import to_html, to_srt, to_vtt, written_cues
 
-STATE_DIR = ".audio-edition"
-TRANSCRIPTS = {"text/vtt": "transcript.vtt", "application/x-subrip": "transcript.srt", "text/html": "transcript.html"}
+build_lock = staging.build_lock  # the lock of --out: PID, host and start time; a stale one is taken over
 
 class Reporter:
     """Progress sink; the CLI passes a rich implementation, the library default is silent."""
@@ -61,6 +70,9 @@ class BuildOptions:
     engine_options: dict | None = None  # passed to the engines (deadlines, attempts, backoff)
     latest: int | None = None  # feed sources: only the newest N issues
     since: str | None = None  # only issues published on or after this YYYY-MM-DD
+    force: bool = False  # re-render episodes that are up to date (new voice, new sound kit); guids are kept
+    publish: str | None = None  # after the feed: publish --out to s3://BUCKET/PREFIX or a directory
+    endpoint_url: str | None = None  # S3-compatible endpoint for publish
 
 
 @dataclass
@@ -74,21 +86,6 @@ class EpisodeResult:
 
 
 # --- build -------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def build_lock(out_dir: Path) -> Iterator[None]:
-    state = out_dir / STATE_DIR
-    state.mkdir(parents=True, exist_ok=True)
-    fh = open(state / "lock", "w")
-    try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputError(f"another build is running in {out_dir} (lock: {state / 'lock'})") from None
-        yield
-    finally:
-        fh.close()
-
 
 def default_base_url(out_dir: Path) -> str:
     return out_dir.resolve().as_uri() + "/"
@@ -137,22 +134,46 @@ def build(source_args: list[str], options: BuildOptions, reporter: Reporter | No
         for item in prepared:
             check_speakable(item.script.segments, item.script.language)
     out_dir = check_writable_dir(options.out_dir)
-    base_url = options.base_url or options.config.feed.base_url or default_base_url(out_dir)
+    base_url = options.base_url or options.config.show.base_url or default_base_url(out_dir)
     results = []
-    with build_lock(out_dir):
+    with build_lock(out_dir) as lock, fsutil.os_errors(out_dir):
+        if lock.stale is not None:
+            reporter.log(f"took over the lock of a build that is gone ({lock.stale.describe()})")
+        for note in staging.recover(out_dir):
+            reporter.log(note)
         for item in prepared:
-            results.append(_build_episode(item, options, out_dir, base_url, reporter))
+            # rendered whole in .audio-edition/staging/<slug>/, then renamed into episodes/
+            slug = episode_slug(item.script.title, item.script.published)
+            needs = staging.estimate_bytes(sum(len(s.spoken or s.text) for s in item.script.segments),
+                                           len(item.script.segments), options.config.audio.bitrate)
+            staging.check_space(out_dir, needs, f"episode {slug}")
+            with staging.staged(out_dir, slug, needs) as stage:
+                result = _build_episode(item, options, out_dir, base_url, reporter, stage.dir)
+                if not result.up_to_date:
+                    stage.commit()
+            results.append(result)
         reporter.stage("feed")
         write_feed(out_dir, options.config, base_url)
+        for problem in scan_episodes(out_dir)[1]:
+            reporter.log(f"warning: {problem} (left out of the feed)")
+        write_site(out_dir, options.config, base_url)
+        if options.publish:
+            from .publish import publish
+
+            reporter.stage("publish")
+            done = publish(out_dir, options.publish, endpoint_url=options.endpoint_url,
+                           on_progress=lambda *_: reporter.advance())
+            reporter.log(done.summary())
     return results
 
 
 def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_url: str,
-                   reporter: Reporter) -> EpisodeResult:
+                   reporter: Reporter, dest: Path | None = None) -> EpisodeResult:
+    """Render one episode's files into ``dest`` (its staging directory; default: in place)."""
     issue, script = item.issue, item.script
     config = options.config
     slug = episode_slug(script.title, script.published)
-    cache_dir = out_dir / STATE_DIR / "cache"
+    cache_dir = fsutil.cache_dir(out_dir)
     reporter.stage(f"voices: {script.title[:50]}", total=len(script.segments))
     jobs = jobs_for_segments(script.segments, item.profile, item.engine, options.fallback_engine)
     synth = synthesize_all(jobs, engine_name=item.engine, cache_dir=cache_dir, concurrency=options.concurrency,
@@ -162,26 +183,27 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
     summary = summarize(synth)
 
     ep_dir = out_dir / "episodes" / slug
+    dest = dest or ep_dir
     mix_key = _mix_key(script, synth, config)
-    previous = _up_to_date(ep_dir, mix_key)
+    previous = None if options.force else _up_to_date(ep_dir, mix_key)
     if previous is not None:
         reporter.log(f"{slug}: {summary}; audio unchanged")
-        return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / previous["audio"],
-                             duration=previous["duration"], summary=summary, up_to_date=True)
+        return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / previous.audio,
+                             duration=previous.duration, summary=summary, up_to_date=True)
+    timeline = voice_timeline(script, [r.duration for r in synth], [r.audio_path for r in synth],
+                              pause=config.audio.pause_ms / 1000, sample_rate=mix.MIX_RATE)
     work = Path(tempfile.mkdtemp(prefix="mix-", dir=out_dir / STATE_DIR))
     try:
         reporter.stage("mix", total=len(synth))
-        placed = mix.concatenate([r.audio_path for r in synth], work / "episode.wav",
-                                 pause_ms=config.audio.pause_ms, on_segment=lambda _i: reporter.advance())
+        mix.render(timeline, work / "episode.wav", on_segment=lambda _i: reporter.advance())
         reporter.stage("encode")
-        expected = placed[-1].end if placed else 0.0
         mp3_name = f"{slug}.mp3"
-        chapters = _chapters(script, placed)
-        with atomic_path(ep_dir / mp3_name) as tmp_mp3:
+        chapters = chapters_from(script, timeline)
+        with atomic_path(dest / mp3_name) as tmp_mp3:
             measured = mix.encode_mp3(work / "episode.wav", tmp_mp3, bitrate=config.audio.bitrate)
             duration = measured.duration
-            if duration < expected:
-                raise AudioError(f"encoded MP3 is truncated: {duration:.1f}s for {expected:.1f}s of audio")
+            if duration < timeline.duration - 0.05:
+                raise AudioError(f"encoded MP3 is truncated: {duration:.1f}s for {timeline.duration:.1f}s of audio")
             write_tags(tmp_mp3, title=script.title, show=_show_name(script, config), date=script.published,
                        language=script.language, chapters=chapters, url=script.url,
                        comment="Édition audio générée par audio-edition" if script.language == "fr" else
@@ -190,50 +212,73 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         shutil.rmtree(work, ignore_errors=True)
 
     reporter.stage("transcript and chapters")
+    voices = {p.segment: p for p in timeline.voices()}
+    placed = [voices[i] for i in range(len(synth))]
     cue_list = written_cues(script.segments, placed, synth, item.profile.lexicon)  # the newsletter's words
-    atomic_write_text(ep_dir / TRANSCRIPTS["text/vtt"], to_vtt(cue_list))
-    atomic_write_text(ep_dir / TRANSCRIPTS["application/x-subrip"], to_srt(cue_list))
-    atomic_write_text(ep_dir / TRANSCRIPTS["text/html"], to_html(
+    atomic_write_text(dest / TRANSCRIPTS["text/vtt"], to_vtt(cue_list))
+    atomic_write_text(dest / TRANSCRIPTS["application/x-subrip"], to_srt(cue_list))
+    atomic_write_text(dest / TRANSCRIPTS["text/html"], to_html(
         script.title, script.language, _show_name(script, config), script.published,
-        [(seg.role, seg.title, seg.text, p.start, seg.url) for seg, p in zip(script.segments, placed)]))
+        [(seg.role, seg.title, seg.text, voices[i].start, seg.url) for i, seg in enumerate(script.segments)]))
     chapters_doc = {"version": "1.2.0", "chapters": [c.to_dict() for c in chapters]}
-    atomic_write_text(ep_dir / "chapters.json", json.dumps(chapters_doc, ensure_ascii=False, indent=2))
-    episode = {
-        "slug": slug,
-        "title": script.title,
-        "show": _show_name(script, config),
-        "date": script.published,
-        "language": script.language,
-        "source": issue.source,
-        "source_kind": issue.feed_meta.get("source_kind", "file"),  # file | url | feed | email
-        "url": script.url,
-        "audio": mp3_name,
-        "audio_url": episode_url(base_url, slug, mp3_name),
-        "transcript": "transcript.vtt",
-        "transcripts": TRANSCRIPTS,
-        "chapters": "chapters.json",
-        "duration": round(duration, 3),
-        "loudness_lufs": round(measured.loudness, 1),
-        "size": (ep_dir / mp3_name).stat().st_size,
-        "engine": item.engine,
-        "fallback_engine": options.fallback_engine,
-        "voice_profile": item.profile.source,
-        "voices": sorted({r.voice for r in synth}),
-        "report": summary,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "generator": f"audio-edition {__version__}",
-        "mix_key": mix_key,
-        "summary": _summary(script),
-        "segments": [
-            {"role": seg.role, "title": seg.title, "start": round(p.start, 3), "end": round(p.end, 3),
-             **r.report(), **({"url": seg.url} if seg.url else {})}
-            for seg, p, r in zip(script.segments, placed, synth)
-        ],
-        "skipped": [{"kind": s.kind, "text": s.text} for s in script.skipped],
-    }
-    atomic_write_text(ep_dir / "episode.json", json.dumps(episode, ensure_ascii=False, indent=2))
+    atomic_write_text(dest / "chapters.json", json.dumps(chapters_doc, ensure_ascii=False, indent=2))
+    episode = Episode(
+        slug=slug,
+        title=script.title,
+        guid=_guid(ep_dir, slug),
+        number=_number(ep_dir, out_dir),
+        show=_show_name(script, config),
+        date=script.published,
+        language=script.language,
+        source=issue.source,
+        source_kind=issue.feed_meta.get("source_kind", "file"),
+        url=script.url,
+        audio=mp3_name,
+        audio_url=episode_url(base_url, slug, mp3_name),
+        duration=round(duration, 3),
+        loudness_lufs=round(measured.loudness, 1),
+        size=(dest / mp3_name).stat().st_size,
+        channels=1,
+        bitrate=config.audio.bitrate,
+        engine=item.engine,
+        fallback_engine=options.fallback_engine,
+        voice_profile=item.profile.source,
+        voices=tuple(sorted({r.voice for r in synth})),
+        report=summary,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        generator=f"audio-edition {__version__}",
+        mix_key=mix_key,
+        summary=_summary(script),
+        segments=tuple(
+            SegmentRecord(role=seg.role, title=seg.title, start=round(voices[i].start, 3),
+                          end=round(voices[i].end, 3), url=seg.url, **r.report())
+            for i, (seg, r) in enumerate(zip(script.segments, synth))),
+        skipped=tuple(SkippedRecord(kind=s.kind, text=s.text) for s in script.skipped),
+        synthesis=dict(getattr(synth, "synthesis", {})),
+    )
+    atomic_write_text(dest / RECORD, episode.to_json())
     reporter.log(f"{slug}: {summary}; {duration / 60:.1f} min")
     return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / mp3_name, duration=duration, summary=summary)
+
+
+def _guid(ep_dir: Path, slug: str) -> str:
+    """The episode's guid: the one it already has, so a rebuild never changes it."""
+    try:
+        return load_episode(ep_dir / RECORD).guid
+    except EpisodeRecordError:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, slug))
+
+
+def _number(ep_dir: Path, out_dir: Path) -> int:
+    """itunes:episode: the number it already has, else one more than the show's highest."""
+    try:
+        number = load_episode(ep_dir / RECORD).number
+        if number is not None:
+            return number
+    except EpisodeRecordError:
+        pass
+    others = [s.episode for s in scan_episodes(out_dir)[0] if s.directory != ep_dir]
+    return max([len(others)] + [e.number for e in others if e.number is not None]) + 1
 
 
 def _mix_key(script: Script, synth: list[SegmentAudio], config) -> str:
@@ -243,20 +288,21 @@ def _mix_key(script: Script, synth: list[SegmentAudio], config) -> str:
         "segments": [[s.role, s.title, s.url, Path(r.audio_path).name] for s, r in zip(script.segments, synth)],
         "title": script.title, "date": script.published, "url": script.url, "show": config.show.name,
         "audio": [config.audio.pause_ms, config.audio.bitrate],
+        "record": 2,  # episode.json v2: the typed record with a guid
         "skipped": [[k.kind, k.text] for k in script.skipped],
     }, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def _up_to_date(ep_dir: Path, mix_key: str) -> dict | None:
+def _up_to_date(ep_dir: Path, mix_key: str) -> Episode | None:
     try:
-        previous = json.loads((ep_dir / "episode.json").read_text(encoding="utf-8"))
-        mp3 = ep_dir / previous["audio"]
-        outputs = [previous["chapters"], *TRANSCRIPTS.values()]
-        if previous.get("mix_key") == mix_key and mp3.stat().st_size == previous["size"] and all(
+        previous = load_episode(ep_dir / RECORD)
+        mp3 = ep_dir / previous.audio
+        outputs = [previous.chapters, *TRANSCRIPTS.values()]
+        if previous.mix_key == mix_key and mp3.stat().st_size == previous.size and all(
                 (ep_dir / name).is_file() for name in outputs):
             return previous
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, EpisodeRecordError):
         pass
     return None
 
@@ -271,24 +317,22 @@ def _summary(script: Script) -> str:
     return head + " ; ".join(stories) if stories else script.title
 
 
-def _chapters(script: Script, placed: list) -> list[Chapter]:
-    """One chapter per intro, story, section and outro; a transition opens the chapter it announces."""
+def chapters_from(script: Script, timeline: Timeline) -> list[Chapter]:
+    """One chapter per intro, story, section and outro, from the timeline.
+
+    A chapter starts where the first placement that belongs to it starts (its sting or the
+    transition announcing it) and ends where the next one starts; the first starts at 0 and
+    the last ends with the episode.
+    """
+    starts: dict[int, float] = {}
+    for p in timeline.placements:
+        if p.story is not None and p.story not in starts:
+            starts[p.story] = p.start
+    order = sorted(starts, key=lambda i: starts[i])
     chapters: list[Chapter] = []
-    pending_start = None
-    for seg, p in zip(script.segments, placed):
-        if seg.role == "transition":
-            pending_start = p.start if pending_start is None else pending_start
-            continue
-        start = pending_start if pending_start is not None else p.start
-        pending_start = None
-        if chapters:
-            prev = chapters[-1]
-            chapters[-1] = Chapter(prev.title, prev.start, start, prev.url, prev.role)
-        chapters.append(Chapter(seg.title, start, p.end, seg.url, seg.role))
-    if chapters and placed:
-        last = chapters[-1]
-        chapters[-1] = Chapter(last.title, last.start, placed[-1].end, last.url, last.role)
-    if chapters:
-        first = chapters[0]
-        chapters[0] = Chapter(first.title, 0.0, first.end, first.url, first.role)
+    for n, i in enumerate(order):
+        seg = script.segments[i]
+        start = 0.0 if n == 0 else starts[i]
+        end = starts[order[n + 1]] if n + 1 < len(order) else timeline.duration
+        chapters.append(Chapter(seg.title, start, end, seg.url, seg.role))
     return chapters

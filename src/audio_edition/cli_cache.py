@@ -16,9 +16,8 @@ from pathlib import Path
 
 import click
 
+from . import fsutil
 from .engines.cache import SegmentCache
-
-STATE_DIR = ".audio-edition"
 
 
 def _human(n: float) -> str:
@@ -37,7 +36,7 @@ def _age(ts: float | None) -> str:
 
 
 def _cache_of(out_dir: Path, cache_dir: Path | None) -> SegmentCache:
-    return SegmentCache(cache_dir if cache_dir is not None else out_dir / STATE_DIR / "cache")
+    return SegmentCache(cache_dir if cache_dir is not None else fsutil.cache_dir(out_dir))
 
 
 _dir_options = [

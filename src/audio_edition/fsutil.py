@@ -12,12 +12,51 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
-from .errors import OutputError
+from .errors import output_error
 
 SLUG_MAX = 80
+STATE_DIR = ".audio-edition"  # under --out: cache/, staging/, lock — the one definition
+CACHE_DIR = Path(STATE_DIR) / "cache"  # relative to --out (the default when there is no --out)
+
+
+def state_dir(out_dir: str | os.PathLike[str]) -> Path:
+    return Path(out_dir) / STATE_DIR
+
+
+def cache_dir(out_dir: str | os.PathLike[str]) -> Path:
+    """The segment cache of the build whose ``--out`` is ``out_dir``."""
+    return Path(out_dir) / CACHE_DIR
+
+
+@contextlib.contextmanager
+def os_errors(where: str | os.PathLike[str], needs: int | None = None) -> Iterator[None]:
+    """Turn any ``OSError`` raised inside into the one-line ``OutputError`` a user can act on."""
+    try:
+        yield
+    except OSError as exc:
+        raise output_error(exc, where, needs) from None
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (Linux), else by the set-and-restore dance."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file: 0644 under the usual umask 022."""
+    return 0o666 & ~_umask()
 
 
 def slugify(text: str, max_len: int = SLUG_MAX) -> str:
@@ -54,8 +93,9 @@ def atomic_path(final: str | os.PathLike[str], suffix: str | None = None) -> Ite
             prefix=f".{final.name}.", suffix=suffix or f".tmp{final.suffix}", dir=final.parent
         )
         os.close(fd)
+        os.chmod(tmp, file_mode())  # mkstemp makes it 0600: a web server running as another user could not read it
     except OSError as exc:
-        raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from exc
+        raise output_error(exc, final) from None
     tmp_path = Path(tmp)
     try:
         yield tmp_path
@@ -74,7 +114,7 @@ def atomic_write_bytes(final: str | os.PathLike[str], data: bytes) -> None:
         with atomic_path(final) as tmp:
             tmp.write_bytes(data)
     except OSError as exc:
-        raise OutputError(f"cannot write {final}: {exc.strerror or exc}") from exc
+        raise output_error(exc, final) from None
 
 
 def atomic_write_text(final: str | os.PathLike[str], text: str) -> None:
@@ -90,5 +130,5 @@ def check_writable_dir(path: str | os.PathLike[str]) -> Path:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise OutputError(f"output directory {p} is not writable: {exc.strerror or exc}") from exc
+        raise output_error(exc, p) from None
     return p

@@ -1,7 +1,7 @@
 """Segments → one loudness-normalized MP3, with each segment's start and end time.
 
-Segments are appended to a WAV stream one at a time (pydub per segment, never the whole
-episode in memory), with a pause between them; ffmpeg then measures loudness and encodes
+The timeline's voices are written to a WAV stream one at a time (pydub per segment, never
+the whole episode in memory), each where the timeline places it; ffmpeg then measures loudness and encodes
 the MP3 at the target loudness (two-pass ``loudnorm``, -16 LUFS by default).
 """
 
@@ -11,21 +11,15 @@ import re
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
 from .errors import AudioError
 from .ffmpeg import pydub_audio_segment, run
+from .timeline import Timeline
 
 MIX_RATE = 44100
 TARGET_LUFS = -16.0
 TRUE_PEAK = -1.5
-
-
-@dataclass(frozen=True)
-class Placed:
-    index: int
-    start: float
-    end: float
 
 
 def _load_segment(path: str):
@@ -36,42 +30,35 @@ def _load_segment(path: str):
     return seg.set_channels(1).set_sample_width(2).set_frame_rate(MIX_RATE)
 
 
-def concatenate(
-    wav_paths: Sequence[str],
-    out_wav: str | Path,
-    pause_ms: int = 700,
-    lead_in_ms: int = 300,
-    tail_ms: int = 800,
-    on_segment: Callable[[int], None] | None = None,
-) -> list[Placed]:
-    """Append segments (mono WAV) with pauses into ``out_wav``; return their placement."""
-    placed: list[Placed] = []
-    frames_written = 0
+def render(timeline: Timeline, out_wav: str | Path, on_segment: Callable[[int], None] | None = None) -> None:
+    """Write ``timeline`` as a mono WAV, one voice at a time (never the whole episode in memory).
+
+    Each voice is written from its placement's first sample to its last: padded with
+    silence or trimmed by the sample or two a resampling may add, so the audio is exactly
+    where the timeline says and chapters and captions can trust its times.
+    """
+    written = 0
     with wave.open(str(out_wav), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(MIX_RATE)
 
-        def silence(ms: int) -> None:
-            nonlocal frames_written
-            n = int(MIX_RATE * ms / 1000)
-            out.writeframes(b"\x00\x00" * n)
-            frames_written += n
+        def silence_to(frame: int) -> None:
+            nonlocal written
+            if frame > written:
+                out.writeframes(b"\x00\x00" * (frame - written))
+                written = frame
 
-        silence(lead_in_ms)
-        for i, path in enumerate(wav_paths):
-            if i:
-                silence(pause_ms)
-            seg = _load_segment(path)
-            start = frames_written / MIX_RATE
-            data = seg.raw_data
+        for p in timeline.voices():
+            first, last = round(p.start * MIX_RATE), round(p.end * MIX_RATE)
+            silence_to(first)
+            data = _load_segment(p.source).raw_data[: (last - first) * 2]
             out.writeframes(data)
-            frames_written += len(data) // 2
-            placed.append(Placed(index=i, start=start, end=frames_written / MIX_RATE))
-            if on_segment:
-                on_segment(i)
-        silence(tail_ms)
-    return placed
+            written += len(data) // 2
+            silence_to(last)
+            if on_segment and p.segment is not None:
+                on_segment(p.segment)
+        silence_to(round(timeline.duration * MIX_RATE))
 
 
 _INTEGRATED = re.compile(r"Integrated loudness:\s*I:\s*(-?[\d.]+|-inf) LUFS", re.S)

@@ -29,10 +29,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import OutputError
-from ..fsutil import atomic_write_text
+from ..fsutil import CACHE_DIR, atomic_write_text
 from ..models import Boundary, SynthResult
 
-DEFAULT_CACHE_DIR = Path(".audio-edition") / "cache"
+DEFAULT_CACHE_DIR = CACHE_DIR  # relative: the cache of a build run with --out .
 SCHEMA = 1
 TMP_DIR = "tmp"
 

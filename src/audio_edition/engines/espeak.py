@@ -2,6 +2,9 @@
 
 espeak-ng keeps global state (one voice, one callback, one output buffer), so every call
 holds a process-wide lock: concurrent callers are serialized and never mix their audio.
+Parallelism comes from processes instead: the engine pickles (it holds only its version) and
+the runner runs it in a pool of worker processes, each with its own libespeak-ng.
+The audio is written straight to PCM WAV, never through an MP3.
 """
 
 from __future__ import annotations
@@ -213,6 +216,8 @@ class EspeakEngine:
     """Offline, deterministic, fast: the engine for tests and offline builds."""
 
     name = "espeak"
+    processes = True  # the runner may synthesize in worker processes, one libespeak-ng each
+    chunk_chars = (600, 3000)  # (min, max) per chunk: fast enough that chunks only balance the workers
 
     def __init__(self, lexicon=None, **_options) -> None:
         self.lexicon = lexicon  # the show's lexicon: its [lexicon.espeak] table adds to the built-in one
