@@ -207,7 +207,11 @@ ABBREVIATIONS = [
     rule("abbreviation", r"(?<![\w.])p\.\s?(?=\d)", "page "),
     rule("abbreviation", r"(?<![\w.])vol\.\s?(?=\d)", "volume "),
     rule("abbreviation", r"(?<![\w.])chap\.\s?(?=\d)", "chapitre "),
-    rule("abbreviation", r"(?<![\w.])art\.\s?(?=\d)", "article "),
+    rule("abbreviation", r"(?<![\w.])([Aa])rt\.\s?(?=\d|[LRD]\.?\s?\d)", lambda m: _cap_like("article ", m.group(1))),
+    # legal references: "art. L. 121-1", "la loi n° 2024-123": the hyphen is not a range
+    rule("abbreviation", r"(?<![\w.])([LRD])\.?\s?(\d+)-(\d+)(?![\d-])", r"\1 \2 tiret \3", gate='[LRD]\\.? ?\\d+-'),
+    rule("abbreviation", r"(?<![\w.])([nN][°o]|numéro)\s?(\d+)-(\d+)(?![\d-])", r"numéro \2 tiret \3",
+         gate='\\d-\\d'),
     rule("abbreviation", r"(?<![\w.])fig\.\s?(?=\d)", "figure "),
     rule("abbreviation", r"\bJ\s?-\s?(?=\d)", "J moins "),
     rule("abbreviation", r"\bJ\s?\+\s?(?=\d)", "J plus "),
@@ -308,6 +312,7 @@ DATES = [
     rule("date", r"(?<![\d/.,])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d/]|[.,]\d)", _dmy),
     rule("date", r"(?<![\d/.,])(\d{1,2})/(\d{1,2})(?![\d/]|[.,]\d)", _dm),
     rule("fraction", r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)( (?=[^\W\d_]))?", _fraction),
+    rule("fraction", r"(?<![\w/.,])(\d+,\d+)\s?/\s?(\d+)(?![\w/]|[.,]\d)", r"\1 sur \2"),  # une note de 8,5/10
     rule("date", r"(?<![\w,.])(\d{1,2})\s(" + "|".join(_MONTH_ABBR) + r")\.?(?![\w])",
          lambda m: f"{m.group(1)} {_MONTH_ABBR[m.group(2)]}"),
     rule("date", rf"(?<![\w,.])1(?:er)?\s({MONTHS_RE})\b", r"premier \1", gate='1(?:er)? '),
@@ -546,7 +551,10 @@ def _percent(m: re.Match) -> str:
 
 def _points(m: re.Match) -> str:
     int_part, frac = _split(m.group(1))
-    return f"{number(int_part, frac)} point{'s' if _value(int_part, frac) >= 2 else ''}"
+    out = f"{number(int_part, frac)} point{'s' if _value(int_part, frac) >= 2 else ''}"
+    if m.group(0).endswith(".") and re.match(r"\s*(?:$|\n|[A-ZÀ-Þ])", m.string[m.end():m.end() + 2]):
+        out += "."  # "une baisse de 0,3 pt." ends its sentence
+    return out
 
 
 PERCENTS = [
