@@ -124,6 +124,10 @@ ABBREVIATIONS = [
          gate="\\+"),
     rule("abbreviation", r"(?<![\w.])(?:No\.|no\.|n°|#)\s?(?=\d)", "number "),
     rule("abbreviation", r"(?<![\w.])approx\.", "approximately"),
+    rule("abbreviation", r"(?<![\w.])pp\.\s?(?=\d)", "pages ", gate="pp\\."),
+    rule("abbreviation", r"(?<![\w.])p\.\s?(?=\d)", "page ", gate="p\\."),
+    rule("abbreviation", rf"\b({_WEEKDAY_RE})\.,?(?=\s+(?:{'|'.join(_MONTH_ABBR)}|\d))",
+         lambda m: _WEEKDAYS[m.group(1)] + ",", gate=r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\."),
     rule("abbreviation", r"(?<![\w.])(?:[A-Z]\.){2,}(?![\w])",
          lambda m: " ".join(m.group(0).replace(".", ""))),
 ]
@@ -459,6 +463,8 @@ RANGED = [  # before the plain ranges: the unit goes after the second number
 ]
 
 PERCENTS = [
+    rule("points", rf"{B}({DEC})\s?pts?\b\.?(?!\w)",
+         lambda m: f"{number(m.group(1))} point{'' if _value(m.group(1)) == 1 else 's'}" + _end_dot(m)),
     rule("percent", rf"{B}({DEC})\s?(%|percent\b|per cent\b)", lambda m: f"{number(m.group(1))} percent"),
 ]
 
