@@ -105,3 +105,22 @@ def test_the_show_config_lexicon_reaches_the_script_and_the_engine(tmp_path):
                       '[lexicon.espeak]\nKessel = "Késsel"\n', encoding="utf-8")
     profile = resolve_profile(voices, config, "fr")
     assert for_engine("Ksl arrive", "espeak", "fr", profile.lexicon) == "Késsel arrive"
+
+
+def test_voices_preview_takes_the_build_path(tmp_path, monkeypatch):
+    """written → neutral spoken text → the engine's lexicon, inside the engine: what espeak receives."""
+    import audio_edition.engines.espeak as espeak_mod
+    from audio_edition.cli_voices import preview_voice
+
+    received = []
+    real = espeak_mod.apply_engine_lexicon
+
+    def spy(text, *args, **kwargs):
+        out = real(text, *args, **kwargs)
+        received.append((text, out))
+        return out
+
+    monkeypatch.setattr(espeak_mod, "apply_engine_lexicon", spy)
+    preview_voice("fr", "ChatGPT coûte 20 €.", engine="espeak", out=tmp_path / "p.mp3", cache_dir=tmp_path)
+    assert received == [("Chat G P T coûte vingt euros.", "Tchatte G P T coûte vingt euros.")]
+    assert (tmp_path / "p.mp3").stat().st_size > 0

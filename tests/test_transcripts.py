@@ -200,3 +200,12 @@ def test_edge_captions_show_the_written_words(tmp_path, edge_service):  # noqa: 
     assert "OpenAI signe avec AWS pour 38 milliards $ le 3 novembre 2025." in text
     assert "ChatGPT compte 800 millions d'utilisateurs, etc." in text
     assert "trente-huit" not in text and "Chat G P T" not in text
+
+
+def test_a_long_cue_is_two_balanced_lines_and_short_ones_stay_one():
+    long = "Les nouvelles fonctions se déploient progressivement aux États-Unis avant d’arriver ailleurs"
+    vtt = to_vtt([(0.0, 4.0, long), (4.0, 5.0, "Le résumé.")])
+    block = vtt.split("\n\n")[1].splitlines()
+    assert len(block) == 4 and " ".join(block[2:]) == long
+    assert abs(len(block[2]) - len(block[3])) <= max(len(w) for w in long.split())
+    assert "Le résumé." in vtt.split("\n\n")[2].splitlines()

@@ -183,18 +183,31 @@ def _no_overlap(cue_list: list[tuple[float, float, str]]) -> list[tuple[float, f
     return out
 
 
+LINE_CHARS = 42  # a caption line longer than this is split in two balanced lines
+
+
+def _lines(text: str) -> str:
+    """One line, or two of about equal length split at the space nearest the middle."""
+    if len(text) <= LINE_CHARS or " " not in text:
+        return text
+    middle = len(text) // 2
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return text[:cut] + "\n" + text[cut + 1:]
+
+
 def to_vtt(cue_list: Sequence[tuple[float, float, str]]) -> str:
     lines = ["WEBVTT", ""]
     for i, (start, end, text) in enumerate(cue_list, 1):
         safe = text.replace("-->", "→")
-        lines += [str(i), f"{_ts(start)} --> {_ts(end)}", safe, ""]
+        lines += [str(i), f"{_ts(start)} --> {_ts(end)}", _lines(safe), ""]
     return "\n".join(lines)
 
 
 def to_srt(cue_list: Sequence[tuple[float, float, str]]) -> str:
     lines = []
     for i, (start, end, text) in enumerate(cue_list, 1):
-        lines += [str(i), f"{_ts(start, ',')} --> {_ts(end, ',')}", text, ""]
+        lines += [str(i), f"{_ts(start, ',')} --> {_ts(end, ',')}", _lines(text), ""]
     return "\n".join(lines)
 
 

@@ -32,7 +32,17 @@ Readings chosen where the obvious one is not what a presenter says (tests/data h
   "les années 1990" is "les années quatre-vingt-dix";
 - "S&P" is "S and P", "&" elsewhere "et"; ">" between words "plus que", before a number
   "plus de"; "etc." is "et cetera" (espeak gets "ètcétéra" from its lexicon); "cf." is "voir";
-- URLs are read as their site ("lemonde point F R"), handles and hashtags without @ or #.
+- URLs are read as their site ("lemonde point F R"), handles and hashtags without @ or #;
+  short links (bit.ly/..., youtu.be/...) and stock tickers after a company ("Nvidia (NVDA)")
+  are not read at all;
+- "<" and ">" after a noun agree with it ("une latence supérieure à"), elsewhere "moins de";
+- English: "3/10" is March tenth for ``en``/``en-US``, the third of October for ``en-GB``,
+  ``en-AU``, ``en-IN``...; codes are read digit by digit ("P O Box two five seven three");
+- control characters, lone surrogates and numbers of 16 digits or more (read digit by digit)
+  never reach a rule that would choke on them.
+
+``normalize_with_map`` returns the same text and the ``SpanMap`` back to the written text
+(captions); ``for_engine`` the text one engine receives (its lexicon applied).
 """
 
 from __future__ import annotations

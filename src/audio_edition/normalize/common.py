@@ -289,6 +289,7 @@ def tidy_rules() -> list[Rule]:
         rule("punctuation", r"\s*,(?:\s*,)+", ",", quiet=True, gate=',\\s*,'),
         rule("punctuation", r"\s*,\s*(?=[.!?;:)])", "", quiet=True, gate=',\\s*[.!?;:)]'),
         rule("punctuation", r"(?<=[:;(])\s*,", "", quiet=True, gate='[:;(]\\s*,'),
+        rule("punctuation", r"(?<=[.!?]),(?= [A-ZÀ-Þ])", "", quiet=True, gate='[.!?], '),  # "Sunday. — Dan."
         rule("punctuation", r"(?m)^[ ,;]+", "", quiet=True, gate='(?m)^[ ,;]'),
         rule("punctuation", r" +(?=[,.](?!\.))", "", quiet=True, gate=' [,.]'),
         rule("spaces", r" {2,}", " ", quiet=True),

@@ -124,6 +124,10 @@ ABBREVIATIONS = [
          gate="\\+"),
     rule("abbreviation", r"(?<![\w.])(?:No\.|no\.|n°|#)\s?(?=\d)", "number "),
     rule("abbreviation", r"(?<![\w.])approx\.", "approximately"),
+    rule("abbreviation", r"(?<![\w.])pp\.\s?(?=\d)", "pages ", gate="pp\\."),
+    rule("abbreviation", r"(?<![\w.])p\.\s?(?=\d)", "page ", gate="p\\."),
+    rule("abbreviation", rf"\b({_WEEKDAY_RE})\.,?(?=\s+(?:{'|'.join(_MONTH_ABBR)}|\d))",
+         lambda m: _WEEKDAYS[m.group(1)] + ",", gate=r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\."),
     rule("abbreviation", r"(?<![\w.])(?:[A-Z]\.){2,}(?![\w])",
          lambda m: " ".join(m.group(0).replace(".", ""))),
 ]
@@ -245,6 +249,10 @@ def _iso(m: re.Match) -> str:
     return f"{MONTHS[mo - 1]} {ordinal(d)}, {year(y)}"
 
 
+# "12:00 noon", "from 6:00 to 8:30 p.m.": no "o'clock" there
+_NO_OCLOCK = re.compile(r"\s(?:noon|midnight)\b|\s(?:to|and|until|till)\s\d{1,2}(?::\d\d)?\s?[aApP]\.?\s?[mM]")
+
+
 def _clock(m: re.Match) -> str:
     h, mm = int(m.group(1)), int(m.group(2) or 0)
     ampm = re.sub(r"[.\s]", "", m.group(3) or "").lower()
@@ -253,7 +261,7 @@ def _clock(m: re.Match) -> str:
     out = cardinal(h)
     if mm:
         out += " " + (f"oh {cardinal(mm)}" if mm < 10 else cardinal(mm))
-    elif not ampm and not re.match(r"\s(?:noon|midnight)\b", m.string[m.end():m.end() + 10]):
+    elif not ampm and not _NO_OCLOCK.match(m.string, m.end()):
         out += " o'clock" if h <= 12 else " hundred"
     if ampm:
         out += " " + " ".join(ampm.upper())
@@ -455,6 +463,8 @@ RANGED = [  # before the plain ranges: the unit goes after the second number
 ]
 
 PERCENTS = [
+    rule("points", rf"{B}({DEC})\s?pts?\b\.?(?!\w)",
+         lambda m: f"{number(m.group(1))} point{'' if _value(m.group(1)) == 1 else 's'}" + _end_dot(m)),
     rule("percent", rf"{B}({DEC})\s?(%|percent\b|per cent\b)", lambda m: f"{number(m.group(1))} percent"),
 ]
 
@@ -503,6 +513,21 @@ GLUE = [
 ]
 
 
+_NOT_NAMES = frozenset("""in at by on for about only up over under from to with just nearly almost around roughly
+some the a an its it's is was are were be now then and or but of it this that these those we they he she you i
+rose fell hit reached was score scored costs cost paid up down""".split())
+
+
+def _name_version(m: re.Match) -> str:
+    before = m.string[max(0, m.start() - 25):m.start()]
+    word = re.search(r"([A-Za-z][\w+-]*) $", before)
+    if not word or not (word.group(1)[:1].isupper() or word.group(1).lower() in ("version", "v", "release")):
+        return m.group(0)
+    if word.group(1).lower() in _NOT_NAMES:
+        return m.group(0)  # "In 2.15 seconds", "About 3.25 points": a capitalized word, not a name
+    return f"{cardinal(int(m.group(1)))} point {cardinal(int(m.group(2)))}"
+
+
 def _version(m: re.Match) -> str:
     return " point ".join(cardinal(int(p)) for p in m.group(0).split("."))
 
@@ -513,6 +538,9 @@ NUMBERS = [
     rule("year", r"(?<![\w,.$€£¥-])(18\d\d|19\d\d|20\d\d)(?![\d%]|[,.]\d|\s?(?:percent|per cent)\b)",
          lambda m: year(int(m.group(1)))),
     rule("version", r"(?<![\w,.])\d+(?:\.\d+){2,}(?![\d])", _version),
+    # "Python 3.12", "Typst 0.13", "version 2.10": a version after a name says its parts as numbers
+    rule("version", r"(?<=[A-Za-z][a-z] |[A-Z]{2} |.[A-Z] )(\d{1,2})\.([1-9]\d)"
+                    r"(?![\d.,]\d|\d|\s?(?:%|percent|[kKMBT]\b|billion|million|trillion|thousand))", _name_version),
     rule("number", rf"(?<![\w,.])({DEC})(?![\d])", lambda m: number(m.group(1))),
     rule("number", r"\d+", lambda m: cardinal(int(m.group(0)))),
 ]

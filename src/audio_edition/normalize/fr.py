@@ -207,7 +207,11 @@ ABBREVIATIONS = [
     rule("abbreviation", r"(?<![\w.])p\.\s?(?=\d)", "page "),
     rule("abbreviation", r"(?<![\w.])vol\.\s?(?=\d)", "volume "),
     rule("abbreviation", r"(?<![\w.])chap\.\s?(?=\d)", "chapitre "),
-    rule("abbreviation", r"(?<![\w.])art\.\s?(?=\d)", "article "),
+    rule("abbreviation", r"(?<![\w.])([Aa])rt\.\s?(?=\d|[LRD]\.?\s?\d)", lambda m: _cap_like("article ", m.group(1))),
+    # legal references: "art. L. 121-1", "la loi n° 2024-123": the hyphen is not a range
+    rule("abbreviation", r"(?<![\w.])([LRD])\.?\s?(\d+)-(\d+)(?![\d-])", r"\1 \2 tiret \3", gate='[LRD]\\.? ?\\d+-'),
+    rule("abbreviation", r"(?<![\w.])([nN][°o]|numéro)\s?(\d+)-(\d+)(?![\d-])", r"numéro \2 tiret \3",
+         gate='\\d-\\d'),
     rule("abbreviation", r"(?<![\w.])fig\.\s?(?=\d)", "figure "),
     rule("abbreviation", r"\bJ\s?-\s?(?=\d)", "J moins "),
     rule("abbreviation", r"\bJ\s?\+\s?(?=\d)", "J plus "),
@@ -308,6 +312,7 @@ DATES = [
     rule("date", r"(?<![\d/.,])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d/]|[.,]\d)", _dmy),
     rule("date", r"(?<![\d/.,])(\d{1,2})/(\d{1,2})(?![\d/]|[.,]\d)", _dm),
     rule("fraction", r"(?<![\w/.,])(\d+)/(\d+)(?![\w/]|[.,]\d)( (?=[^\W\d_]))?", _fraction),
+    rule("fraction", r"(?<![\w/.,])(\d+,\d+)\s?/\s?(\d+)(?![\w/]|[.,]\d)", r"\1 sur \2"),  # une note de 8,5/10
     rule("date", r"(?<![\w,.])(\d{1,2})\s(" + "|".join(_MONTH_ABBR) + r")\.?(?![\w])",
          lambda m: f"{m.group(1)} {_MONTH_ABBR[m.group(2)]}"),
     rule("date", rf"(?<![\w,.])1(?:er)?\s({MONTHS_RE})\b", r"premier \1", gate='1(?:er)? '),
@@ -394,6 +399,27 @@ ORDINALS = [
 ]
 
 
+_DETERMINERS = re.compile(r"(?:^|[\s(])(un|une|le|la|les|des|du|ce|cet|cette|ces|son|sa|ses|leur|leurs|notre|nos|"
+                          r"votre|vos|l'|d'|chaque)\s*([^\W\d_][\w-]*) $", re.IGNORECASE)
+
+
+def _compare_after_noun(m: re.Match) -> str:
+    """'un rendement < 5 %' → 'un rendement inférieur à', 'les offres > 100 €' → 'les offres
+    supérieures à' (agreeing with the noun); elsewhere ('coûte < 5 €') the next rules say 'moins de'."""
+    before = m.string[max(0, m.start() - 40):m.start()]
+    d = _DETERMINERS.search(before)
+    if not d:
+        return m.group(0)
+    det, noun = d.group(1).lower(), d.group(2)
+    word = "supérieur" if m.group(0).startswith(">") else "inférieur"
+    if is_feminine(noun):
+        word += "e"
+    if det in ("les", "des", "ces", "ses", "leurs", "nos", "vos") or (noun.endswith(("s", "x")) and det not in (
+            "un", "une", "le", "la", "l'", "ce", "cet", "cette", "son", "sa", "chaque")):
+        word += "s"
+    return word + " à "
+
+
 # --- ranges and signs ------------------------------------------------------------------------
 
 RANGES = [
@@ -413,6 +439,7 @@ SIGNS = [
     rule("sign", r"<=\s?(?=\d)|≤\s?(?=\d)", "au plus "),
     rule("sign", r"(?<=\d)\s?>\s?(?=\d)", " supérieur à "),
     rule("sign", r"(?<=\d)\s?<\s?(?=\d)", " inférieur à "),
+    rule("sign", r"(?<=[^\W\d_] )[<>]\s?(?=\d)", _compare_after_noun, gate='[<>] ?\\d'),
     rule("sign", r"(?<![\w>])>\s?(?=\d)", "plus de "),
     rule("sign", r"(?<![\w<])<\s?(?=\d)", "moins de "),
     rule("sign", r"(?<=\d)\s?=\s?(?=[\d-]|moins )", " égale "),
@@ -524,7 +551,10 @@ def _percent(m: re.Match) -> str:
 
 def _points(m: re.Match) -> str:
     int_part, frac = _split(m.group(1))
-    return f"{number(int_part, frac)} point{'s' if _value(int_part, frac) >= 2 else ''}"
+    out = f"{number(int_part, frac)} point{'s' if _value(int_part, frac) >= 2 else ''}"
+    if m.group(0).endswith(".") and re.match(r"\s*(?:$|\n|[A-ZÀ-Þ])", m.string[m.end():m.end() + 2]):
+        out += "."  # "une baisse de 0,3 pt." ends its sentence
+    return out
 
 
 PERCENTS = [
