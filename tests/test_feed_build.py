@@ -7,6 +7,7 @@ import json
 import shutil
 
 import feedparser
+import pytest
 from lxml import etree
 
 from .conftest import EXAMPLE, run_cli
@@ -26,6 +27,7 @@ def _items(feed: bytes) -> dict[str, bytes]:
     return {item.findtext("guid"): etree.tostring(item) for item in root.iter("item")}
 
 
+@pytest.mark.slow
 def test_force_keeps_guids_a_new_issue_adds_one_item_and_publish_sends_it(example_build, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(example_build, out)  # with its segment cache: no synthesis below for the example
