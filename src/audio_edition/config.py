@@ -299,8 +299,13 @@ def _section(cls: type, data: Any, name: str, where: str) -> Any:
         problem = check(value) if check and value is not None else None
         if problem:
             raise ConfigError(f"{where}: {name}.{k} {problem}")
+        if hints[k] is float and isinstance(value, int):
+            value = float(value)  # gain = -14 means -14.0
         values[k] = value
-    return cls(**values)
+    try:
+        return cls(**values)
+    except ConfigError as exc:  # a section's own checks (__post_init__) name the key; we add the file
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def _check_show(show: ShowSection, where: str) -> None:
