@@ -165,3 +165,11 @@ def test_example_build_outputs_are_world_readable_and_listed(example_build):
     assert record["number"] == 1 and record["episode_type"] == "full"
     assert (example_build / "index.html").is_file()
     assert (example_build / "episodes" / record["slug"] / "index.html").is_file()
+
+
+def test_an_artwork_url_feedgen_would_drop_is_written(tmp_path):
+    out = tmp_path / "out"
+    make_show(out, 1)
+    url = "https://cdn.example.org/art/cover.jpeg?size=3000"
+    d = feedparser.parse(build_feed(out, parse_config({"show": {"image": url}}), BASE_URL))
+    assert d.feed.image.href == url and d.entries[0].image.href == url
