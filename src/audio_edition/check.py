@@ -301,12 +301,17 @@ def _start_feedparser(data: bytes) -> Callable[[], tuple[str | None, int]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-    future = pool.submit(feedparser_view, data)
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        future = pool.submit(feedparser_view, data)
+    except (OSError, RuntimeError):
+        return lambda: feedparser_view(data)
 
     def result() -> tuple[str | None, int]:
         try:
             return future.result()
+        except Exception:  # noqa: BLE001 (the helper process died: parse here instead)
+            return feedparser_view(data)
         finally:
             pool.shutdown()
     return result
