@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -121,3 +122,18 @@ def test_image_size_reads_jpeg_and_png_headers(tmp_path):
 
 def test_records_stay_valid(show):
     assert load_episode(_ep(show, 1) / "episode.json").number == 1
+
+
+@pytest.mark.parametrize("parallel_from", [1, 10_000])  # feedparser in its own process, or in this one
+def test_an_item_without_audio_is_seen_by_both_parsers(show, monkeypatch, parallel_from):
+    from audio_edition import check
+
+    monkeypatch.setattr(check, "PARALLEL_FROM", parallel_from)
+    feed = (show / "feed.xml").read_text(encoding="utf-8")
+    feed = re.sub(r"<enclosure [^>]*lettre-2\.mp3[^>]*/>", "", feed)
+    (show / "feed.xml").write_text(feed, encoding="utf-8")
+    problems = check.check_out(show).problems
+    assert any("item 2 (Lettre numéro 2): no <enclosure>" in p for p in problems), problems
+    assert any("podcastparser sees 2 episodes with audio, not 3" in p for p in problems), problems
+    assert any("feedparser sees 2 episodes with audio, not 3" in p for p in problems), problems
+    assert any("episode is not in feed.xml" in p for p in problems), problems
