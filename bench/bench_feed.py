@@ -6,13 +6,16 @@ The show is fabricated once in a temporary directory: a real small MP3 (bundled 
 copied per episode, its transcripts, chapters and a valid ``episode.json`` (the same
 files ``build`` writes, from ``tests/fakes/episodes.py``). Prints the median of each stage:
 ``write_feed`` (read every record, feedgen, atomic write), ``write_site`` once nothing
-changed (it only rewrites pages whose HTML changed) and ``check_out``. Not a test: timings
+changed (it only rewrites pages whose HTML changed) and ``check_out``, wall and CPU time (the CPU figure is what an idle machine's wall time
+would be, roughly; check's feedparser runs in a second process). Not a test: timings
 depend on the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -32,13 +35,20 @@ from tests.fakes.episodes import BASE_URL, make_show
 CONFIG = parse_config({"show": {"title": "Bench", "owner_email": "bench@example.org", "base_url": BASE_URL}})
 
 
-def timed(fn, runs: int) -> float:
-    times = []
+def timed(fn, runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (this process and its children) of ``fn``."""
+    walls, cpus = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - t0)
+        cpus.append(_cpu() - c0)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def _cpu() -> float:
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -57,9 +67,12 @@ def main() -> None:
         site = timed(lambda: write_site(out, CONFIG, BASE_URL), args.runs)
         report = check_out(out)
         check = timed(lambda: check_out(out), args.runs)
-        print(f"write_feed: {feed:.2f} s (target <= 2 s); feed.xml {(out / 'feed.xml').stat().st_size / 1e6:.1f} MB")
-        print(f"write_site (nothing changed): {site:.2f} s")
-        print(f"check: {check:.2f} s (target <= 5 s); {report.episodes} items, {len(report.problems)} problems")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall time grows with it; CPU does not)")
+        print(f"write_feed: {feed[0]:.2f} s wall, {feed[1]:.2f} s CPU (target <= 2 s); "
+              f"feed.xml {(out / 'feed.xml').stat().st_size / 1e6:.1f} MB")
+        print(f"write_site (nothing changed): {site[0]:.2f} s wall, {site[1]:.2f} s CPU")
+        print(f"check: {check[0]:.2f} s wall, {check[1]:.2f} s CPU (target <= 5 s); {report.episodes} items, "
+              f"{len(report.problems)} problems")
         for line in report.problems[:5]:
             print("  ", line)
 
