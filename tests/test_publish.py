@@ -165,5 +165,7 @@ def test_bad_destinations_are_usage_errors(tmp_path):
     for dest in ("ftp://host/x", "s3://"):
         proc = run_cli("publish", "--out", out, dest)
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    proc = run_cli("publish", "--out", out, out / "www")
+    assert proc.returncode == 2 and "one is inside the other" in proc.stderr
     proc = run_cli("publish", "--out", tmp_path / "empty", str(tmp_path / "www"))
     assert proc.returncode == 1 and "nothing to publish" in proc.stderr
