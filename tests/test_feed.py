@@ -136,8 +136,10 @@ def test_a_damaged_record_is_left_out_not_fatal(tmp_path):
 
 def test_regenerating_an_unchanged_show_gives_the_same_bytes(show):
     before = (show / "feed.xml").read_bytes()
+    mtime = (show / "feed.xml").stat().st_mtime_ns
     write_feed(show, parse_config(SHOW), BASE_URL)
     assert (show / "feed.xml").read_bytes() == before  # lastBuildDate is the newest episode's, not now
+    assert (show / "feed.xml").stat().st_mtime_ns == mtime  # not even rewritten
 
 
 def test_feed_and_pages_are_readable_by_a_web_server_running_as_another_user(tmp_path):

@@ -283,6 +283,8 @@ def write_feed(out_dir: str | Path, config: ShowConfig, base_url: str, **kw) -> 
     data = build_feed(out_dir, config, base_url, **kw)
     target = out_dir / FEED_NAME
     try:
+        if target.is_file() and target.read_bytes() == data:
+            return target  # unchanged: keep its mtime, so Last-Modified and caches stay valid (hourly cron)
         atomic_write_bytes(target, data)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc}") from None
