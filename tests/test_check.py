@@ -112,11 +112,11 @@ def test_no_feed_is_one_line(tmp_path):
 
 
 def test_image_size_reads_jpeg_and_png_headers(tmp_path):
-    assert image_size(jpeg(tmp_path / "a.jpg", 1500, 1500).read_bytes()) == ("jpeg", 1500, 1500)
+    assert image_size(jpeg(tmp_path / "a.jpg", 1500, 1500).read_bytes()) == ("jpeg", 1500, 1500, 3)
     png = tmp_path / "a.png"
     subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=red:s=32x16", "-frames:v", "1",
                     str(png)], check=True)
-    assert image_size(png.read_bytes()) == ("png", 32, 16)
+    assert image_size(png.read_bytes()) [:3] == ("png", 32, 16)
     assert image_size(b"nope") is None
 
 
@@ -137,3 +137,12 @@ def test_an_item_without_audio_is_seen_by_both_parsers(show, monkeypatch, parall
     assert any("podcastparser sees 2 episodes with audio, not 3" in p for p in problems), problems
     assert any("feedparser sees 2 episodes with audio, not 3" in p for p in problems), problems
     assert any("episode is not in feed.xml" in p for p in problems), problems
+
+
+def test_a_cmyk_cover_is_flagged(show):
+    data = bytearray((show / "cover.jpg").read_bytes())
+    sof = next(i for i in range(len(data) - 1) if data[i] == 0xFF and data[i + 1] in (0xC0, 0xC1, 0xC2))
+    assert data[sof + 9] == 3
+    data[sof + 9] = 4  # what a CMYK JPEG's frame header says
+    (show / "cover.jpg").write_bytes(bytes(data))
+    assert any("CMYK" in p for p in check_out(show).problems)

@@ -38,11 +38,11 @@ class Report:
         self.problems.append(f"{where}: {what}")
 
 
-def image_size(data: bytes) -> tuple[str, int, int] | None:
-    """(format, width, height) of a JPEG or PNG, read from its header; None if it is neither."""
+def image_size(data: bytes) -> tuple[str, int, int, int] | None:
+    """(format, width, height, colour channels) of a JPEG or PNG, from its header; None if neither."""
     if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
         w, h = struct.unpack(">II", data[16:24])
-        return "png", w, h
+        return "png", w, h, {0: 1, 2: 3, 3: 3, 4: 2, 6: 4}.get(data[25], 3)
     if data[:2] != b"\xff\xd8":
         return None
     i = 2
@@ -57,7 +57,7 @@ def image_size(data: bytes) -> tuple[str, int, int] | None:
         (length,) = struct.unpack(">H", data[i + 2:i + 4])
         if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
             h, w = struct.unpack(">HH", data[i + 5:i + 9])
-            return "jpeg", w, h
+            return "jpeg", w, h, data[i + 9]
         i += 2 + length
     return None
 
@@ -185,7 +185,9 @@ def _check_artwork(channel, local: _Local, where: str, report: Report) -> None:
     if size is None:
         report.add(str(path), "artwork is not a JPEG or PNG image")
         return
-    _fmt, w, h = size
+    fmt, w, h, channels = size
+    if fmt == "jpeg" and channels == 4:
+        report.add(str(path), "artwork is a CMYK JPEG: Apple wants RGB")
     if w != h:
         report.add(str(path), f"artwork is {w}×{h}: Apple wants a square image")
     elif not ARTWORK_MIN <= w <= ARTWORK_MAX:
