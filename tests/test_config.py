@@ -145,6 +145,7 @@ def test_a_section_is_a_dataclass_registered_in_one_table(monkeypatch):
         """An extra table."""
 
         gain: float = key(0.0, "gain in dB")
+        bed: dict | bool = key({}, "a sub-table, or false to leave it out")  # noqa: RUF009 (key() copies it)
 
         def __post_init__(self):
             if self.gain > 10:
@@ -158,3 +159,8 @@ def test_a_section_is_a_dataclass_registered_in_one_table(monkeypatch):
     with pytest.raises(ConfigError, match=r"unknown key echo\.gian \(did you mean echo\.gain\?\)"):
         parse_config({"echo": {"gian": 1}})
     assert "| `echo.gain` | number | `0.0` | gain in dB |" in schema_markdown()
+    assert parse_config({"echo": {"bed": {"file": "x.mp3"}}}).echo.bed == {"file": "x.mp3"}
+    assert parse_config({"echo": {"bed": False}}).echo.bed is False
+    with pytest.raises(ConfigError, match=r"echo\.bed must be a table, got 'x'"):
+        parse_config({"echo": {"bed": "x"}})
+    assert "| `echo.bed` | table |" in schema_markdown()
