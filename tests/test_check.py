@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -111,13 +112,37 @@ def test_no_feed_is_one_line(tmp_path):
 
 
 def test_image_size_reads_jpeg_and_png_headers(tmp_path):
-    assert image_size(jpeg(tmp_path / "a.jpg", 1500, 1500).read_bytes()) == ("jpeg", 1500, 1500)
+    assert image_size(jpeg(tmp_path / "a.jpg", 1500, 1500).read_bytes()) == ("jpeg", 1500, 1500, 3)
     png = tmp_path / "a.png"
     subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=red:s=32x16", "-frames:v", "1",
                     str(png)], check=True)
-    assert image_size(png.read_bytes()) == ("png", 32, 16)
+    assert image_size(png.read_bytes()) [:3] == ("png", 32, 16)
     assert image_size(b"nope") is None
 
 
 def test_records_stay_valid(show):
     assert load_episode(_ep(show, 1) / "episode.json").number == 1
+
+
+@pytest.mark.parametrize("parallel_from", [1, 10_000])  # feedparser in its own process, or in this one
+def test_an_item_without_audio_is_seen_by_both_parsers(show, monkeypatch, parallel_from):
+    from audio_edition import check
+
+    monkeypatch.setattr(check, "PARALLEL_FROM", parallel_from)
+    feed = (show / "feed.xml").read_text(encoding="utf-8")
+    feed = re.sub(r"<enclosure [^>]*lettre-2\.mp3[^>]*/>", "", feed)
+    (show / "feed.xml").write_text(feed, encoding="utf-8")
+    problems = check.check_out(show).problems
+    assert any("item 2 (Lettre numéro 2): no <enclosure>" in p for p in problems), problems
+    assert any("podcastparser sees 2 episodes with audio, not 3" in p for p in problems), problems
+    assert any("feedparser sees 2 episodes with audio, not 3" in p for p in problems), problems
+    assert any("episode is not in feed.xml" in p for p in problems), problems
+
+
+def test_a_cmyk_cover_is_flagged(show):
+    data = bytearray((show / "cover.jpg").read_bytes())
+    sof = next(i for i in range(len(data) - 1) if data[i] == 0xFF and data[i + 1] in (0xC0, 0xC1, 0xC2))
+    assert data[sof + 9] == 3
+    data[sof + 9] = 4  # what a CMYK JPEG's frame header says
+    (show / "cover.jpg").write_bytes(bytes(data))
+    assert any("CMYK" in p for p in check_out(show).problems)

@@ -134,3 +134,34 @@ def test_init_asks_on_a_terminal(tmp_path, monkeypatch):
     cfg = load_config(tmp_path / "audio-edition.toml")
     assert (cfg.show.name, cfg.show.owner_email, cfg.show.base_url, cfg.show.category) == \
         ("Ma Lettre", "a@b.org", "https://x.org/p/", "Technology")
+
+
+def test_a_section_is_a_dataclass_registered_in_one_table(monkeypatch):
+    from dataclasses import dataclass
+
+    from audio_edition.config import key
+
+    @dataclass
+    class EchoSection:
+        """An extra table."""
+
+        gain: float = key(0.0, "gain in dB")
+        bed: dict | bool = key({}, "a sub-table, or false to leave it out")  # noqa: RUF009 (key() copies it)
+
+        def __post_init__(self):
+            if self.gain > 10:
+                raise ConfigError(f"echo.gain must be at most 10, got {self.gain}")
+
+    monkeypatch.setitem(SECTIONS, "echo", EchoSection)
+    assert parse_config({"echo": {"gain": 3}}).echo.gain == 3.0
+    assert ShowConfig().echo.gain == 0.0
+    with pytest.raises(ConfigError, match=r"^x\.toml: echo\.gain must be at most 10"):
+        parse_config({"echo": {"gain": 11}}, "x.toml")
+    with pytest.raises(ConfigError, match=r"unknown key echo\.gian \(did you mean echo\.gain\?\)"):
+        parse_config({"echo": {"gian": 1}})
+    assert "| `echo.gain` | number | `0.0` | gain in dB |" in schema_markdown()
+    assert parse_config({"echo": {"bed": {"file": "x.mp3"}}}).echo.bed == {"file": "x.mp3"}
+    assert parse_config({"echo": {"bed": False}}).echo.bed is False
+    with pytest.raises(ConfigError, match=r"echo\.bed must be a table, got 'x'"):
+        parse_config({"echo": {"bed": "x"}})
+    assert "| `echo.bed` | table |" in schema_markdown()

@@ -136,8 +136,10 @@ def test_a_damaged_record_is_left_out_not_fatal(tmp_path):
 
 def test_regenerating_an_unchanged_show_gives_the_same_bytes(show):
     before = (show / "feed.xml").read_bytes()
+    mtime = (show / "feed.xml").stat().st_mtime_ns
     write_feed(show, parse_config(SHOW), BASE_URL)
     assert (show / "feed.xml").read_bytes() == before  # lastBuildDate is the newest episode's, not now
+    assert (show / "feed.xml").stat().st_mtime_ns == mtime  # not even rewritten
 
 
 def test_feed_and_pages_are_readable_by_a_web_server_running_as_another_user(tmp_path):
@@ -165,3 +167,11 @@ def test_example_build_outputs_are_world_readable_and_listed(example_build):
     assert record["number"] == 1 and record["episode_type"] == "full"
     assert (example_build / "index.html").is_file()
     assert (example_build / "episodes" / record["slug"] / "index.html").is_file()
+
+
+def test_an_artwork_url_feedgen_would_drop_is_written(tmp_path):
+    out = tmp_path / "out"
+    make_show(out, 1)
+    url = "https://cdn.example.org/art/cover.jpeg?size=3000"
+    d = feedparser.parse(build_feed(out, parse_config({"show": {"image": url}}), BASE_URL))
+    assert d.feed.image.href == url and d.entries[0].image.href == url

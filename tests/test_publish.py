@@ -165,5 +165,15 @@ def test_bad_destinations_are_usage_errors(tmp_path):
     for dest in ("ftp://host/x", "s3://"):
         proc = run_cli("publish", "--out", out, dest)
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    proc = run_cli("publish", "--out", out, out / "www")
+    assert proc.returncode == 2 and "one is inside the other" in proc.stderr
     proc = run_cli("publish", "--out", tmp_path / "empty", str(tmp_path / "www"))
     assert proc.returncode == 1 and "nothing to publish" in proc.stderr
+
+
+def test_build_with_a_bad_publish_destination_fails_before_building(tmp_path):
+    from .conftest import EXAMPLE
+
+    proc = run_cli("build", EXAMPLE, "--engine", "espeak", "--out", tmp_path / "out", "--publish", "ftp://host/x")
+    assert proc.returncode == 2 and "s3://BUCKET/PREFIX or a directory" in proc.stderr
+    assert not (tmp_path / "out" / "episodes").exists()

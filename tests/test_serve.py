@@ -38,7 +38,8 @@ def served(tmp_path):
 def get(server, path, method="GET", headers=None):
     host, port = server.server_address[:2]
     conn = http.client.HTTPConnection(host, port, timeout=10)
-    conn.putrequest(method, path, skip_accept_encoding=True)  # raw path: no client-side normalisation of ../
+    conn.putrequest(method, path, skip_accept_encoding=True,  # raw path: no client-side normalisation of ../
+                    skip_host="Host" in (headers or {}))
     for k, v in (headers or {}).items():
         conn.putheader(k, v)
     conn.endheaders()
@@ -129,3 +130,24 @@ def test_the_command_prints_the_feed_url_and_serves_it(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_a_forged_host_header_is_not_echoed_into_the_feed(served):
+    _, server = served
+    resp, body = get(server, "/feed.xml", headers={"Host": 'x"><script>alert(1)</script>'})
+    assert resp.status == 200 and b"<script>" not in body and BASE_URL.encode() in body
+
+
+def test_a_feed_built_without_base_url_is_served_with_http_links(tmp_path):
+    out = tmp_path / "out"
+    make_show(out, 1)
+    write_feed(out, parse_config({}), out.resolve().as_uri() + "/")
+    server, thread = serve_in_thread(out)
+    try:
+        _, body = get(server, "/feed.xml")
+        host, port = server.server_address[:2]
+        assert b"file://" not in body and f"http://{host}:{port}/episodes/".encode() in body
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -135,6 +135,10 @@ def build(source_args: list[str], options: BuildOptions, reporter: Reporter | No
     if options.strict:
         for item in prepared:
             check_speakable(item.script.segments, item.script.language)
+    if options.publish:
+        from .publish import destination
+
+        destination(options.publish, options.endpoint_url)  # a bad DEST fails before the build, not after
     out_dir = check_writable_dir(options.out_dir)
     base_url = options.base_url or options.config.show.base_url or default_base_url(out_dir)
     results = []

@@ -10,6 +10,7 @@ episode with its enclosure. One line per problem; an empty list means the show i
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,6 +24,7 @@ from .site import load_chapters, parse_vtt
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DURATION_TOLERANCE = 1.5  # seconds between itunes:duration and the decoded MP3
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000  # Apple's artwork sizes, in pixels
+PARALLEL_FROM = 200  # items from which feedparser runs in a process of its own
 I = f"{{{ITUNES_NS}}}"
 P = f"{{{PODCAST_NS}}}"
 
@@ -36,11 +38,11 @@ class Report:
         self.problems.append(f"{where}: {what}")
 
 
-def image_size(data: bytes) -> tuple[str, int, int] | None:
-    """(format, width, height) of a JPEG or PNG, read from its header; None if it is neither."""
+def image_size(data: bytes) -> tuple[str, int, int, int] | None:
+    """(format, width, height, colour channels) of a JPEG or PNG, from its header; None if neither."""
     if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
         w, h = struct.unpack(">II", data[16:24])
-        return "png", w, h
+        return "png", w, h, {0: 1, 2: 3, 3: 3, 4: 2, 6: 4}.get(data[25], 3)
     if data[:2] != b"\xff\xd8":
         return None
     i = 2
@@ -55,7 +57,7 @@ def image_size(data: bytes) -> tuple[str, int, int] | None:
         (length,) = struct.unpack(">H", data[i + 2:i + 4])
         if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
             h, w = struct.unpack(">HH", data[i + 5:i + 9])
-            return "jpeg", w, h
+            return "jpeg", w, h, data[i + 9]
         i += 2 + length
     return None
 
@@ -114,6 +116,7 @@ def check_out(out_dir: str | Path) -> Report:
         report.add(str(feed), "not an RSS feed (no <rss><channel>)")
         return report
     where = str(feed)
+    feedparser_result = _start_feedparser(data)
     base = _check_channel(channel, where, report)
     local = _Local(out_dir, base)
     _check_artwork(channel, local, where, report)
@@ -130,7 +133,7 @@ def check_out(out_dir: str | Path) -> Report:
         url_path = f"episodes/{stored.episode.slug}/{stored.episode.audio}"
         if base and not any(e.endswith(url_path) for e in enclosures):
             report.add(str(stored.directory), "episode is not in feed.xml (run audio-edition build to rebuild it)")
-    _check_parsers(data, base, len(items), where, report)
+    _check_parsers(data, base, len(items), where, report, feedparser_result)
     return report
 
 
@@ -182,7 +185,9 @@ def _check_artwork(channel, local: _Local, where: str, report: Report) -> None:
     if size is None:
         report.add(str(path), "artwork is not a JPEG or PNG image")
         return
-    _fmt, w, h = size
+    fmt, w, h, channels = size
+    if fmt == "jpeg" and channels == 4:
+        report.add(str(path), "artwork is a CMYK JPEG: Apple wants RGB")
     if w != h:
         report.add(str(path), f"artwork is {w}×{h}: Apple wants a square image")
     elif not ARTWORK_MIN <= w <= ARTWORK_MAX:
@@ -282,11 +287,43 @@ def _mp3_duration(path: Path) -> float | None:
         return None
 
 
-def _check_parsers(data: bytes, base: str | None, count: int, where: str, report: Report) -> None:
+def feedparser_view(data: bytes) -> tuple[str | None, int]:
+    """(why feedparser cannot read it, or None; how many entries it sees with an enclosure)."""
+    import feedparser
+
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)  # entries, not HTML
+    failure = str(parsed.get("bozo_exception")) if parsed.get("bozo") and not parsed.entries else None
+    return failure, sum(1 for e in parsed.entries if e.get("enclosures"))
+
+
+def _start_feedparser(data: bytes) -> Callable[[], tuple[str | None, int]]:
+    """feedparser is the slowest step on a big show: run it in another process meanwhile."""
+    if data.count(b"<item>") < PARALLEL_FROM:
+        return lambda: feedparser_view(data)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        future = pool.submit(feedparser_view, data)
+    except (OSError, RuntimeError):
+        return lambda: feedparser_view(data)
+
+    def result() -> tuple[str | None, int]:
+        try:
+            return future.result()
+        except Exception:  # noqa: BLE001 (the helper process died: parse here instead)
+            return feedparser_view(data)
+        finally:
+            pool.shutdown()
+    return result
+
+
+def _check_parsers(data: bytes, base: str | None, count: int, where: str, report: Report,
+                   feedparser_result: Callable[[], tuple[str | None, int]]) -> None:
     """What two real podcast clients' parsers see: every item, each with its enclosure."""
     import io
 
-    import feedparser
     import podcastparser
 
     try:
@@ -296,9 +333,8 @@ def _check_parsers(data: bytes, base: str | None, count: int, where: str, report
             report.add(where, f"podcastparser sees {len(seen)} episodes with audio, not {count}")
     except Exception as exc:  # noqa: BLE001 (any failure of a third-party parser is a finding)
         report.add(where, f"podcastparser cannot read it ({exc})")
-    parsed = feedparser.parse(data)
-    if parsed.get("bozo") and not parsed.entries:
-        report.add(where, f"feedparser cannot read it ({parsed.get('bozo_exception')})")
-    seen = [e for e in parsed.entries if e.get("enclosures")]
-    if len(seen) != count:
-        report.add(where, f"feedparser sees {len(seen)} episodes with audio, not {count}")
+    failure, seen_fp = feedparser_result()
+    if failure:
+        report.add(where, f"feedparser cannot read it ({failure})")
+    elif seen_fp != count:
+        report.add(where, f"feedparser sees {seen_fp} episodes with audio, not {count}")

@@ -54,7 +54,9 @@ def serve(out_dir, host, port):
     except AudioEditionError as exc:
         _fail(exc)
     click.echo(f"Serving {out_dir} at {server.url}")
-    click.echo(f"Feed: {server.url}feed.xml   (paste it into a podcast app; Ctrl-C stops)", err=False)
+    click.echo(f"Feed: {server.url}feed.xml   (paste it into a podcast app; Ctrl-C stops)")
+    if host in ("127.0.0.1", "localhost", "::1"):
+        click.echo("Only this machine can reach it: --host 0.0.0.0 serves the phones of your network too.")
     sys.stdout.flush()
     try:
         server.serve_forever()

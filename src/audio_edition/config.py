@@ -317,7 +317,8 @@ class ShowConfig:
 # --- validation --------------------------------------------------------------------------
 
 def _type_name(tp: Any) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false (a boolean)"}
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false (a boolean)",
+             dict: "a table"}
     args = [a for a in typing.get_args(tp) if a is not type(None)] if _is_union(tp) else [tp]
     if typing.get_origin(args[0]) is list:
         return "a list of strings"
@@ -339,8 +340,8 @@ def _type_ok(tp: Any, value: Any) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if typing.get_origin(tp) is list:
         return isinstance(value, list) and all(isinstance(x, str) for x in value)
-    if tp is dict:
-        return isinstance(value, dict)
+    if tp is dict or typing.get_origin(tp) is dict:
+        return isinstance(value, dict)  # a sub-table; its section checks its keys (__post_init__)
     return isinstance(value, tp)
 
 
@@ -366,11 +367,11 @@ def _section(cls: type, data: Any, name: str, where: str) -> Any:
         if problem:
             raise ConfigError(f"{where}: {name}.{k} {problem}")
         if hints[k] is float and isinstance(value, int):
-            value = float(value)
+            value = float(value)  # gain = -14 means -14.0
         values[k] = value
     try:
         return cls(**values)
-    except ConfigError as exc:  # a table's own checks ([sound] roles) name the key; we name the file
+    except ConfigError as exc:  # a section's own checks (__post_init__) name the key; we add the file
         raise ConfigError(f"{where}: {exc}") from None
 
 
@@ -472,9 +473,9 @@ def _toml_type(tp: Any) -> str:
     tp = args[0]
     if typing.get_origin(tp) is list:
         return "list of strings"
-    if tp is dict:
-        return "table or false"
-    return {str: "string", int: "integer", float: "number", bool: "boolean"}.get(tp, str(tp))
+    if tp is dict or typing.get_origin(tp) is dict:
+        return "table"
+    return {str: "string", int: "integer", float: "number", bool: "boolean"}.get(tp, getattr(tp, "__name__", str(tp)))
 
 
 def toml_value(value: Any) -> str:

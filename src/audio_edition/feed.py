@@ -38,9 +38,14 @@ CAPTION_TYPES = ("text/vtt", "application/x-subrip")
 
 
 class ShowExtension(BaseExtension):
-    """Channel tags feedgen lacks or writes wrong: itunes:explicit/category, podcast:guid/locked."""
+    """Channel tags feedgen lacks or writes wrong: itunes:explicit/category/image, podcast:guid/locked.
+
+    (feedgen's itunes_image silently drops a URL that does not end in .jpg or .png, .jpeg
+    and query strings included.)
+    """
 
     def __init__(self):
+        self.__image: str | None = None
         self.__explicit: bool | None = None
         self.__category: tuple[str, str | None] | None = None
         self.__guid: str | None = None
@@ -50,7 +55,8 @@ class ShowExtension(BaseExtension):
         return {"podcast": PODCAST_NS, "itunes": ITUNES_NS}
 
     def show(self, *, explicit: bool, category: str, subcategory: str | None, guid: str,
-             locked_owner: str | None) -> None:
+             locked_owner: str | None, image: str | None) -> None:
+        self.__image = image
         self.__explicit = explicit
         self.__category = (category, subcategory)
         self.__guid = guid
@@ -58,6 +64,8 @@ class ShowExtension(BaseExtension):
 
     def extend_rss(self, rss_feed):
         channel = rss_feed[0]
+        if self.__image:
+            etree.SubElement(channel, f"{{{ITUNES_NS}}}image", href=self.__image)
         if self.__category:
             cat = etree.SubElement(channel, f"{{{ITUNES_NS}}}category", attrib={'text': self.__category[0]})
             if self.__category[1]:
@@ -74,14 +82,15 @@ class ShowExtension(BaseExtension):
 
 
 class ShowEntryExtension(BaseEntryExtension):
-    """Item-level Podcasting 2.0 tags: podcast:transcript, podcast:chapters."""
+    """Item tags: itunes:image (see ShowExtension), podcast:transcript, podcast:chapters."""
 
     def __init__(self):
+        self.__image: str | None = None
         self.__transcripts: list[dict] = []
         self.__chapters: dict | None = None
 
     def extend_ns(self):
-        return {"podcast": PODCAST_NS}
+        return {"podcast": PODCAST_NS, "itunes": ITUNES_NS}
 
     def podcast_transcript(self, url, type_, language=None, rel=None):
         t = {"url": url, "type": type_}
@@ -94,7 +103,12 @@ class ShowEntryExtension(BaseEntryExtension):
     def podcast_chapters(self, url, type_="application/json+chapters"):
         self.__chapters = {"url": url, "type": type_}
 
+    def itunes_image(self, url: str) -> None:
+        self.__image = url
+
     def extend_rss(self, entry):
+        if self.__image:
+            etree.SubElement(entry, f"{{{ITUNES_NS}}}image", href=self.__image)
         for t in self.__transcripts:
             etree.SubElement(entry, f"{{{PODCAST_NS}}}transcript", attrib=t)
         if self.__chapters:
@@ -232,10 +246,9 @@ def build_feed(out_dir: str | Path, config: ShowConfig, base_url: str, default_t
         fg.podcast.itunes_owner(name=show.owner_name or author, email=show.owner_email)
     cover = artwork_url(out_dir, config, base_url)
     if cover:
-        fg.podcast.itunes_image(cover)
         fg.image(url=cover, title=title, link=safe_url(show.link) or base + "/")
     fg.show.show(explicit=show.explicit, category=show.category, subcategory=show.subcategory,
-                 guid=podcast_guid(self_url), locked_owner=show.owner_email)
+                 guid=podcast_guid(self_url), locked_owner=show.owner_email, image=cover)
     for stored in episodes:
         ep = stored.episode
         slug = ep.slug
@@ -255,7 +268,7 @@ def build_feed(out_dir: str | Path, config: ShowConfig, base_url: str, default_t
             fe.podcast.itunes_episode(ep.number)
         image = episode_url(base_url, slug, ep.image) if ep.image and (stored.directory / ep.image).is_file() else cover
         if image:
-            fe.podcast.itunes_image(image)
+            fe.show.itunes_image(image)
         for mime, name in ep.transcripts.items():
             if (stored.directory / name).is_file():
                 fe.show.podcast_transcript(episode_url(base_url, slug, name), mime, language=ep.language,
@@ -270,6 +283,8 @@ def write_feed(out_dir: str | Path, config: ShowConfig, base_url: str, **kw) -> 
     data = build_feed(out_dir, config, base_url, **kw)
     target = out_dir / FEED_NAME
     try:
+        if target.is_file() and target.read_bytes() == data:
+            return target  # unchanged: keep its mtime, so Last-Modified and caches stay valid (hourly cron)
         atomic_write_bytes(target, data)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc}") from None

@@ -201,8 +201,10 @@ def publish(out_dir: str | Path, dest: str, *, endpoint_url: str | None = None, 
     if not (out_dir / "feed.xml").is_file():
         raise OutputError(f"nothing to publish: {out_dir / 'feed.xml'} is missing (run audio-edition build first)")
     target = destination(dest, endpoint_url, client)
-    if isinstance(target, DirectoryDestination) and target.path.resolve() == out_dir.resolve():
-        raise UsageError(f"cannot publish {out_dir} onto itself")
+    if isinstance(target, DirectoryDestination):
+        dest_path, out_path = target.path.resolve(), out_dir.resolve()
+        if dest_path == out_path or out_path in dest_path.parents or dest_path in out_path.parents:
+            raise UsageError(f"cannot publish {out_dir} to {dest}: one is inside the other")
     files = files_to_publish(out_dir)
     there = target.existing()
     result = PublishResult(target.describe())

@@ -30,6 +30,7 @@ MIME = {
 REWRITTEN = (".xml", ".html")  # files that hold the public base URL
 _SELF = re.compile(rb'<atom:link href="([^"]+?)feed\.xml"[^>]*rel="self"')
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_HOST = re.compile(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
 CHUNK = 64 * 1024
 
 
@@ -148,8 +149,8 @@ class OutHandler(BaseHTTPRequestHandler):
         """The file with the public base URL replaced by the address this client used."""
         data = path.read_bytes()
         public = self.server.public_base  # type: ignore[attr-defined]
-        host = self.headers.get("Host")
-        if public and host:
+        host = self.headers.get("Host") or ""
+        if public and _HOST.fullmatch(host):  # never echo a forged Host header into a page
             data = data.replace(public.encode("utf-8"), f"http://{host}/".encode())
         return data
 

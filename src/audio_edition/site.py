@@ -61,6 +61,7 @@ button{font:inherit;color:inherit;background:none;border:1px solid var(--muted);
 padding:.1rem .5rem;cursor:pointer}
 button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .caption{min-height:3em;font-size:1.1rem;border-left:4px solid var(--accent);padding-left:.75rem}
+.caption:empty{border-color:transparent}
 .transcript p{margin:.4rem 0}.transcript .active{background:rgba(120,160,255,.25)}
 """
 
