@@ -222,6 +222,7 @@ async def asynthesize_all(
     concurrency: int = DEFAULT_CONCURRENCY,
     fallback_engine: str | None = None,
     on_progress: ProgressCallback | None = None,
+    on_ready: Callable[[SegmentAudio], None] | None = None,
     engine_options: dict | None = None,
     engine=None,
     fallback=None,
@@ -230,6 +231,9 @@ async def asynthesize_all(
 
     ``engine`` / ``fallback`` may be given as instances (tests); otherwise they are built
     from ``engine_name`` / ``fallback_engine`` with ``engine_options``.
+    ``on_ready(segment)`` is called for each segment in script order, as soon as it and
+    every segment before it are ready: a mixer can start on the episode's head while its
+    tail is still being synthesized.
     ``on_progress(done, total, segment)`` is called as each segment is ready (cache hits
     first), in the caller's thread. ``engine_options`` may also hold ``start_concurrency``
     (requests in flight at first, default 6) and ``chunk_chars`` ((min, max) per chunk).
@@ -259,12 +263,17 @@ async def asynthesize_all(
     results: list[SegmentAudio | None] = [None] * total
     done = 0
 
+    ready_upto = 0  # results[:ready_upto] have gone to on_ready
+
     def finish(i: int, seg: SegmentAudio) -> None:
-        nonlocal done
+        nonlocal done, ready_upto
         results[i] = seg
         done += 1
         if on_progress is not None:
             on_progress(done, total, seg)
+        while on_ready is not None and ready_upto < total and results[ready_upto] is not None:
+            ready_upto += 1
+            on_ready(results[ready_upto - 1])
 
     # 1. segment hits; one plan per distinct segment key
     plans: dict[str, _Plan] = {}
