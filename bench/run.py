@@ -350,7 +350,7 @@ def row_parse(runs: int) -> Row:
     from audio_edition.models import Issue
     from audio_edition.parse import parse_issue
 
-    html = long_issue(800)  # about 1 MB of newsletter HTML
+    html = long_issue(950)  # about 1 MB of newsletter HTML
     mb = len(html.encode("utf-8")) / 1e6
     parse_issue(Issue(id="warm-up", source="warm-up", raw_html=EXAMPLE.read_text(encoding="utf-8")))
     times = [_timed(lambda: parse_issue(Issue(id="long", source="long.html", raw_html=html))) for _ in range(runs)]

@@ -307,3 +307,18 @@ def test_a_chunk_that_keeps_failing_makes_its_whole_segment_fall_back_in_one_voi
     [again] = run_edge([job], tmp_path, fallback_engine="espeak", engine_options=options)
     assert again.engine == "edge" and not again.fallback
     assert all("Paragraphe 5" in r.text for r in edge_service.syntheses()[n:])
+
+
+def test_segments_are_handed_on_in_script_order_as_soon_as_their_prefix_is_ready(edge_service, tmp_path):
+    texts = ["Court.", LONG, "Moyen, assez.", "Encore un."]
+    run_edge(edge_jobs(texts[:1]), tmp_path)  # the first is a cache hit next time
+    seen, progress = [], []
+    segs = run_edge(edge_jobs(texts), tmp_path, on_ready=lambda seg: seen.append((seg.job.index, len(progress))),
+                    on_progress=lambda done, total, seg: progress.append(seg.job.index),
+                    engine_options=fast_edge_options(chunk_chars=(300, 800)))
+    assert [i for i, _ in seen] == [0, 1, 2, 3]
+    assert seen[0][1] == 1  # the cache hit went on at once, before anything was synthesized
+    for i, n_done in seen:  # each went on the moment it and all before it were done, not later
+        first = min(n for n in range(len(progress) + 1) if set(progress[:n]) >= set(range(i + 1)))
+        assert n_done == first
+    assert [s.job.index for s in segs] == [0, 1, 2, 3]

@@ -2,7 +2,8 @@
 
 The service is shared, so a build must never hammer it. :class:`AdaptiveLimiter` starts at
 ``start`` requests in flight (6 by default, never more than ``ceiling``, the ``--concurrency``
-of the build), opens one more slot each time a whole window of requests succeeds, and halves
+of the build), opens one more slot per success until the service first pushes back, then one
+more each time a whole window of requests succeeds, and halves
 when the service pushes back — a 429 or 403, a reset or dropped stream, a timeout, or a first
 byte slower than ``slow_first_byte`` seconds. One cut per ``cooldown`` seconds: a burst of
 failures from requests sent before the cut counts once.
@@ -92,7 +93,10 @@ class AdaptiveLimiter:
             self.throttled("slow first byte")
             return
         self._successes += 1
-        if self._successes >= self.limit and self.limit < self.ceiling:
+        # Slow start until the first pushback (one more slot per success), then one more per
+        # window of successes, as TCP does.
+        window = self.limit if self.backoffs else 1
+        if self._successes >= window and self.limit < self.ceiling:
             self.limit += 1
             self._successes = 0
             self._wake()

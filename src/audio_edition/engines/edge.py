@@ -7,7 +7,8 @@ the read timeout on websockets, so a stalled stream would hang forever). So ever
 - uses a fresh ``edge_tts.Communicate`` (a Communicate streams only once);
 - runs under a deadline around the whole stream (``asyncio.wait_for``), scaled with the
   text's length (``deadline + deadline_per_char × characters``);
-- is decoded to WAV by the bundled ffmpeg, then checked for completeness: the audio must
+- is decoded to WAV by the bundled ffmpeg as it streams in (the MP3 never touches the disk), then
+  checked for completeness: the audio must
   cover the last boundary and the boundaries must cover the text. An incomplete result is
   a failed attempt, never a result.
 
@@ -36,8 +37,8 @@ import re
 import time
 import unicodedata
 import wave
-from pathlib import Path
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from ..errors import SynthesisError, UsageError
 from ..fsutil import atomic_write_text
@@ -173,6 +174,71 @@ async def decode_mp3(src: str | Path, dst: str | Path, sample_rate: int = SAMPLE
             return w.getnframes() / w.getframerate()
     except (OSError, EOFError, wave.Error) as exc:
         raise Incomplete(f"decoded audio is unreadable: {exc}") from None
+
+
+class StreamDecoder:
+    """The bundled ffmpeg decoding MP3 bytes to a mono 16-bit WAV as they arrive.
+
+    Started before the request, fed while the audio streams in, finished right after: the
+    MP3 is decoded once, on the fly, and never written to disk.
+    """
+
+    def __init__(self, dst: str | Path, sample_rate: int = SAMPLE_RATE) -> None:
+        """Start ffmpeg (in the background: the request does not wait for the process)."""
+        self.dst = str(dst)
+        self.broken = False
+        self.proc: asyncio.subprocess.Process | None = None
+        self._spawn = asyncio.ensure_future(asyncio.create_subprocess_exec(
+            ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-f", "mp3", "-i", "pipe:0", "-vn",
+            "-ac", "1", "-ar", str(sample_rate), "-c:a", "pcm_s16le", "-f", "wav", self.dst,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        ))
+
+    async def _started(self) -> asyncio.subprocess.Process:
+        if self.proc is None:
+            self.proc = await self._spawn
+        return self.proc
+
+    async def write(self, data: bytes) -> None:
+        await self._started()
+        if self.broken:
+            return
+        try:
+            self.proc.stdin.write(data)
+            await self.proc.stdin.drain()
+        except (BrokenPipeError, ConnectionResetError):
+            self.broken = True  # ffmpeg gave up: finish() says why
+
+    async def finish(self, timeout: float = 120) -> float:
+        """Close the input, wait for the WAV; return its duration (Incomplete if undecodable)."""
+        await self._started()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.proc.stdin.close()
+        try:
+            err = await asyncio.wait_for(self.proc.stderr.read(), timeout)
+            await asyncio.wait_for(self.proc.wait(), timeout)
+        except BaseException:
+            await self.kill()
+            raise
+        if self.proc.returncode != 0:
+            lines = [ln for ln in err.decode("utf-8", "replace").splitlines() if ln.strip()]
+            raise Incomplete(f"ffmpeg could not decode the audio ({lines[-1] if lines else self.proc.returncode})")
+        try:
+            with wave.open(self.dst, "rb") as w:
+                return w.getnframes() / w.getframerate()
+        except (OSError, EOFError, wave.Error) as exc:
+            raise Incomplete(f"decoded audio is unreadable: {exc}") from None
+
+    async def kill(self) -> None:
+        if self.proc is None:
+            try:
+                self.proc = await self._spawn
+            except Exception:  # noqa: BLE001 - it never started: nothing to kill
+                return
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.kill()
+            await self.proc.wait()
 
 
 def concat_wavs(parts: list[str], out_path: str) -> float:
@@ -430,19 +496,21 @@ class EdgeEngine:
 
     async def _piece(self, text: str, voice: str, rate: int, pitch: int, out_path: str) -> SynthResult:
         deadline = deadline_for(text, self.deadline, self.deadline_per_char)
-        mp3 = f"{out_path}.mp3"
         failures: list[str] = []
         checked_voice = False
+        decoder: StreamDecoder | None = None
         try:
             for attempt in range(1, self.attempts + 1):
+                decoder = None
                 try:
                     limiter = self.limiter
+                    decoder = StreamDecoder(out_path)  # spawned while waiting for a slot and the first byte
                     async with limiter or contextlib.nullcontext():
                         boundaries, first_byte = await asyncio.wait_for(
-                            self._stream(text, voice, rate, pitch, mp3), deadline)
+                            self._stream(text, voice, rate, pitch, decoder), deadline)
                     if hasattr(limiter, "success"):
                         limiter.success(first_byte)
-                    duration = await decode_mp3(mp3, out_path)
+                    duration = await decoder.finish()
                     if self.check_completeness:
                         problem = completeness_problem(text, boundaries, duration)
                         if problem:
@@ -451,6 +519,8 @@ class EdgeEngine:
                                        boundaries=tuple(boundaries), engine=self.name, voice=voice,
                                        attempts=attempt)
                 except Exception as exc:
+                    if decoder is not None:
+                        await decoder.kill()
                     reason = _pushback(exc)
                     if reason and hasattr(self.limiter, "throttled"):
                         self.limiter.throttled(reason)
@@ -477,12 +547,12 @@ class EdgeEngine:
                         await self._sleep(backoff_delay(attempt, self.backoff, self.backoff_max, self._rng,
                                                         _retry_after(exc)))
         except BaseException:
+            if decoder is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(decoder.kill())
             with contextlib.suppress(OSError):
                 os.unlink(out_path)  # never leave a clipped sentence behind
             raise
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(mp3)
         with contextlib.suppress(OSError):
             os.unlink(out_path)
         last = failures[-1] if failures else "unknown error"
@@ -493,8 +563,8 @@ class EdgeEngine:
         raise err
 
     async def _stream(self, text: str, voice: str, rate: int, pitch: int,
-                      mp3_path: str) -> tuple[list[Boundary], float | None]:
-        """One attempt: a fresh Communicate, its audio streamed to ``mp3_path``.
+                      sink: StreamDecoder) -> tuple[list[Boundary], float | None]:
+        """One attempt: a fresh Communicate, its audio streamed into ``sink`` (the decoder).
 
         Returns the boundaries and the seconds until the first audio arrived."""
         import edge_tts
@@ -507,19 +577,18 @@ class EdgeEngine:
         boundaries: list[Boundary] = []
         sent = time.monotonic()
         first_byte = None
-        with open(mp3_path, "wb") as fh:
-            async with contextlib.aclosing(comm.stream()) as stream:
-                async for chunk in stream:
-                    kind = chunk.get("type")
-                    if kind == "audio":
-                        if first_byte is None:
-                            first_byte = time.monotonic() - sent
-                        fh.write(chunk["data"])
-                    elif kind in ("WordBoundary", "SentenceBoundary"):
-                        boundaries.append(Boundary(
-                            offset=chunk["offset"] / TICKS_PER_SECOND,
-                            duration=chunk["duration"] / TICKS_PER_SECOND,
-                            text=chunk["text"],
-                            kind="word" if kind == "WordBoundary" else "sentence",
-                        ))
+        async with contextlib.aclosing(comm.stream()) as stream:
+            async for chunk in stream:
+                kind = chunk.get("type")
+                if kind == "audio":
+                    if first_byte is None:
+                        first_byte = time.monotonic() - sent
+                    await sink.write(chunk["data"])
+                elif kind in ("WordBoundary", "SentenceBoundary"):
+                    boundaries.append(Boundary(
+                        offset=chunk["offset"] / TICKS_PER_SECOND,
+                        duration=chunk["duration"] / TICKS_PER_SECOND,
+                        text=chunk["text"],
+                        kind="word" if kind == "WordBoundary" else "sentence",
+                    ))
         return boundaries, first_byte

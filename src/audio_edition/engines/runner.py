@@ -222,6 +222,7 @@ async def asynthesize_all(
     concurrency: int = DEFAULT_CONCURRENCY,
     fallback_engine: str | None = None,
     on_progress: ProgressCallback | None = None,
+    on_ready: Callable[[SegmentAudio], None] | None = None,
     engine_options: dict | None = None,
     engine=None,
     fallback=None,
@@ -230,6 +231,9 @@ async def asynthesize_all(
 
     ``engine`` / ``fallback`` may be given as instances (tests); otherwise they are built
     from ``engine_name`` / ``fallback_engine`` with ``engine_options``.
+    ``on_ready(segment)`` is called for each segment in script order, as soon as it and
+    every segment before it are ready: a mixer can start on the episode's head while its
+    tail is still being synthesized.
     ``on_progress(done, total, segment)`` is called as each segment is ready (cache hits
     first), in the caller's thread. ``engine_options`` may also hold ``start_concurrency``
     (requests in flight at first, default 6) and ``chunk_chars`` ((min, max) per chunk).
@@ -259,12 +263,17 @@ async def asynthesize_all(
     results: list[SegmentAudio | None] = [None] * total
     done = 0
 
+    ready_upto = 0  # results[:ready_upto] have gone to on_ready
+
     def finish(i: int, seg: SegmentAudio) -> None:
-        nonlocal done
+        nonlocal done, ready_upto
         results[i] = seg
         done += 1
         if on_progress is not None:
             on_progress(done, total, seg)
+        while on_ready is not None and ready_upto < total and results[ready_upto] is not None:
+            ready_upto += 1
+            on_ready(results[ready_upto - 1])
 
     # 1. segment hits; one plan per distinct segment key
     plans: dict[str, _Plan] = {}
@@ -320,19 +329,29 @@ async def asynthesize_all(
             pool = _process_pool(workers)
     loop = asyncio.get_running_loop()
 
-    async def run(eng, text: str, voice: str, rate: int, pitch: int, key: str, job: SynthJob) -> SynthResult:
-        tmp = cache.temp_wav()
+    async def speak(eng, text: str, voice: str, rate: int, pitch: int, tmp: Path) -> SynthResult:
+        if hasattr(eng, "asynthesize"):
+            return await eng.asynthesize(text, voice, rate, pitch, str(tmp))
+        if pool is not None and eng is engine:
+            return await loop.run_in_executor(pool, eng.synthesize, text, voice, rate, pitch, str(tmp))
+        return await asyncio.to_thread(eng.synthesize, text, voice, rate, pitch, str(tmp))
+
+    async def store(key: str, tmp: Path, result: SynthResult, text: str, job: SynthJob) -> SynthResult:
         try:
-            if hasattr(eng, "asynthesize"):
-                result = await eng.asynthesize(text, voice, rate, pitch, str(tmp))
-            elif pool is not None and eng is engine:
-                result = await loop.run_in_executor(pool, eng.synthesize, text, voice, rate, pitch, str(tmp))
-            else:
-                result = await asyncio.to_thread(eng.synthesize, text, voice, rate, pitch, str(tmp))
             return await asyncio.to_thread(cache.put, key, tmp, result, text=text, role=job.role)
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+    async def run(eng, text: str, voice: str, rate: int, pitch: int, key: str, job: SynthJob) -> SynthResult:
+        tmp = cache.temp_wav()
+        try:
+            result = await speak(eng, text, voice, rate, pitch, tmp)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
+        return await store(key, tmp, result, text, job)
 
     def deliver(plan: _Plan, seg: SegmentAudio) -> None:
         finish(plan.indexes[0], seg)
@@ -385,6 +404,8 @@ async def asynthesize_all(
         result = replace(result, fallback=True)
         deliver(plan, SegmentAudio(job, result, fb_key, attempts=attempts, fallback_reason=str(exc)))
 
+    background: set[asyncio.Task] = set()
+
     async def one(ck: str) -> None:
         nonlocal made_chunks
         users = [(plan, pos) for plan, pos in work[ck] if not plan.failed]
@@ -392,15 +413,27 @@ async def asynthesize_all(
             return  # its segment already failed (and fell back, or stops the build)
         plan, pos = users[0]
         job = jobs[plan.indexes[0]]
+        tmp = cache.temp_wav()
         try:
-            result = await run(engine, plan.chunks[pos], job.voice, job.rate, job.pitch, ck, job)
-        except SynthesisError as exc:
+            result = await speak(engine, plan.chunks[pos], job.voice, job.rate, job.pitch, tmp)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            if not isinstance(exc, SynthesisError):
+                raise
             for p, _ in users:
                 await fail(p, exc)
             return
         made_chunks += 1
+        # Caching and joining happen beside the next request: this worker goes back to the queue.
+        task = asyncio.create_task(deliver_chunk(ck, users, tmp, result, job))
+        background.add(task)
+        task.add_done_callback(background.discard)
+
+    async def deliver_chunk(ck: str, users, tmp: Path, result: SynthResult, job: SynthJob) -> None:
+        stored = await store(ck, tmp, result, users[0][0].chunks[users[0][1]], job)
         for p, i in users:
-            p.results[i] = result
+            p.results[i] = stored
             p.made[i] = True
             if p.remaining() == 0 and not p.failed:
                 await complete(p)
@@ -417,11 +450,13 @@ async def asynthesize_all(
         for plan in ready:
             await complete(plan)
         await asyncio.gather(*tasks)
+        while background:
+            await asyncio.gather(*list(background))
     except BaseException:
-        for w in tasks:
+        for w in [*tasks, *background]:
             w.cancel()
         with contextlib.suppress(BaseException):
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*tasks, *background, return_exceptions=True)
         raise
     finally:
         if pool is not None:
