@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import resample_poly
 
 from .errors import AudioError
 from .ffmpeg import ffmpeg_exe, run
 from .sound.meter import LoudnessMeter, TruePeakLimiter, gated_loudness, gating_blocks
+from .sound.meter import resample as meter_resample
 from .timeline import Placement, Timeline
 
 MIX_RATE = 44100
@@ -117,8 +117,7 @@ def clipped_samples(x: np.ndarray, run: int = 3) -> int:
 def resample(x: np.ndarray, rate: int, to: int = MIX_RATE) -> np.ndarray:
     if rate == to:
         return x
-    g = math.gcd(rate, to)
-    return resample_poly(x, to // g, rate // g).astype(np.float32)
+    return meter_resample(x, to, rate).astype(np.float32)
 
 
 def _fade(n_frames: int, offset: np.ndarray, length: int, fade_in: int, fade_out: int) -> np.ndarray | None:
@@ -147,6 +146,15 @@ class _Playing:
 
 
 class _Voice(_Playing):
+    """A voice segment, resampled lazily block by block (memory: its source samples, not 44.1 kHz floats).
+
+    Each block is resampled from the source with enough context on both sides that the
+    result is the same as resampling the whole segment at once (the polyphase filter spans
+    about 10 source samples), on the grid of the whole segment.
+    """
+
+    CONTEXT = 64  # source samples of context around a block
+
     def __init__(self, p: Placement, start: int, end: int, target: float, rate: int, loud: float,
                  correction: float) -> None:
         super().__init__(p, start, end)
@@ -156,12 +164,29 @@ class _Voice(_Playing):
         self.level = SegmentLevel(segment=p.segment if p.segment is not None else -1, loudness=loud, gain=gain,
                                   peak=20 * math.log10(peak) if peak > 0 else float("-inf"),
                                   clipped=clipped_samples(src), duration=len(src) / src_rate)
-        x = resample(src, src_rate, rate) * np.float32(10 ** (gain / 20))
-        n = end - start  # exactly the placement: trim or pad the sample a resampling may add
-        self.x = x[:n] if len(x) >= n else np.concatenate([x, np.zeros(n - len(x), np.float32)])
+        self.src = src * np.float32(10 ** (gain / 20))
+        g = math.gcd(src_rate, rate)
+        self.up, self.down = rate // g, src_rate // g
+        self.out_len = -(-len(src) * self.up // self.down)  # what resampling the whole segment gives
 
     def samples(self, a: int, b: int) -> np.ndarray:
-        return self.x[a - self.start: b - self.start]
+        oa, ob = a - self.start, b - self.start  # output frames within the placement
+        out = np.zeros(ob - oa, dtype=np.float32)
+        hi = min(ob, self.out_len)  # past the source's end (a sample of rounding): silence
+        if hi <= oa:
+            return out
+        if self.up == self.down == 1:
+            out[: hi - oa] = self.src[oa:hi]
+            return out
+        up, down = self.up, self.down
+        i0 = max(0, (oa * down // up - self.CONTEXT) // down * down)
+        i1 = min(len(self.src), -(-hi * down // up) + self.CONTEXT)
+        y = meter_resample(self.src[i0:i1], up, down)
+        first = i0 * up // down
+        # at the true end of the source, resample_poly's own length matches the whole-segment grid
+        piece = y[oa - first: hi - first]
+        out[: len(piece)] = piece
+        return out
 
 
 class _Music(_Playing):
