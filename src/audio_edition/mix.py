@@ -88,8 +88,8 @@ def _num(x: float) -> float | None:
 
 # --- sources -----------------------------------------------------------------------------
 
-def read_wav(path: str) -> tuple[np.ndarray, int]:
-    """A mono 16-bit WAV (the segment cache's format) as float32 in [-1, 1) and its rate."""
+def read_wav(path: str, raw: bool = False) -> tuple[np.ndarray, int]:
+    """A mono 16-bit WAV (the segment cache's format) as float32 in [-1, 1) (int16 with ``raw``) and its rate."""
     try:
         with wave.open(path, "rb") as w:
             if w.getsampwidth() != 2:
@@ -99,13 +99,15 @@ def read_wav(path: str) -> tuple[np.ndarray, int]:
     except (OSError, EOFError, wave.Error) as exc:
         raise AudioError(f"cannot read synthesized audio {path}: {exc}") from None
     if channels > 1:
-        data = data.reshape(-1, channels).mean(axis=1)
-    return data.astype(np.float32) / 32768.0, rate
+        data = data.reshape(-1, channels).mean(axis=1).astype("<i2")
+    if raw:
+        return data, rate
+    return data.astype(np.float32) / np.float32(32768.0), rate
 
 
 def clipped_samples(x: np.ndarray, run: int = 3) -> int:
-    """Samples in runs of ``run`` or more at (or within a hair of) full scale."""
-    hot = np.abs(x) >= 0.999
+    """Samples in runs of ``run`` or more at (or within a hair of) full scale (float, or int16)."""
+    hot = (x >= 32735) | (x <= -32736) if x.dtype == np.int16 else np.abs(x) >= 0.999
     if not hot.any():
         return 0
     edges = np.diff(np.concatenate([[0], hot.view(np.int8), [0]]))
@@ -158,13 +160,14 @@ class _Voice(_Playing):
     def __init__(self, p: Placement, start: int, end: int, target: float, rate: int, loud: float,
                  correction: float) -> None:
         super().__init__(p, start, end)
-        src, src_rate = read_wav(p.source)
-        peak = float(np.abs(src).max()) if len(src) else 0.0
+        src, src_rate = read_wav(p.source, raw=True)  # int16: 2 bytes a source sample while it plays
+        peak = max(abs(int(src.max())), abs(int(src.min()))) / 32768.0 if len(src) else 0.0
         gain = 0.0 if math.isinf(loud) else target - loud + p.gain + correction
         self.level = SegmentLevel(segment=p.segment if p.segment is not None else -1, loudness=loud, gain=gain,
                                   peak=20 * math.log10(peak) if peak > 0 else float("-inf"),
                                   clipped=clipped_samples(src), duration=len(src) / src_rate)
-        self.src = src * np.float32(10 ** (gain / 20))
+        self.src = src
+        self.scale = np.float32(10 ** (gain / 20) / 32768.0)
         g = math.gcd(src_rate, rate)
         self.up, self.down = rate // g, src_rate // g
         self.out_len = -(-len(src) * self.up // self.down)  # what resampling the whole segment gives
@@ -176,12 +179,12 @@ class _Voice(_Playing):
         if hi <= oa:
             return out
         if self.up == self.down == 1:
-            out[: hi - oa] = self.src[oa:hi]
+            out[: hi - oa] = self.src[oa:hi] * self.scale
             return out
         up, down = self.up, self.down
         i0 = max(0, (oa * down // up - self.CONTEXT) // down * down)
         i1 = min(len(self.src), -(-hi * down // up) + self.CONTEXT)
-        y = meter_resample(self.src[i0:i1], up, down)
+        y = meter_resample(self.src[i0:i1] * self.scale, up, down)
         first = i0 * up // down
         # at the true end of the source, resample_poly's own length matches the whole-segment grid
         piece = y[oa - first: hi - first]
@@ -271,8 +274,10 @@ def plan_loudness(timeline: Timeline, settings: MixSettings, sounds: Mapping[str
     for p in timeline.voices():
         x, src_rate = read_wav(p.source)
         meter = LoudnessMeter(src_rate, 1)
-        meter.add(x)
+        for i in range(0, len(x), 10 * src_rate):  # in 10 s pieces: the filter's work arrays stay small
+            meter.add(x[i: i + 10 * src_rate])
         sub = meter.sub_powers()
+        del x
         loud = gated_loudness(gating_blocks(sub))
         levels[p.segment if p.segment is not None else -1] = loud
         if math.isinf(loud):
