@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_id3_title_and_chapters(example_build):
     for story in STORY_TITLES:
         assert story in titles
     # chapters tile the episode in order
-    for a, b in zip(chaps, chaps[1:]):
+    for a, b in itertools.pairwise(chaps):
         assert a.end_time == b.start_time
     assert chaps[0].start_time == 0
     assert tags.getall("CTOC")[0].child_element_ids == [c.element_id for c in chaps]

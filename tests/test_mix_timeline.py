@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from audio_edition.build import chapters_from
@@ -65,4 +67,4 @@ def test_roles_turned_off_are_left_out():
     _, tl = _tl(sting=None, bed=None)
     assert {p.role for p in tl.placements if p.kind != "voice"} == {"intro", "section", "outro"}
     times = [(p.start, p.end) for p in tl.voices()]
-    assert all(b[0] - a[1] >= 0.7 - 1e-6 for a, b in zip(times, times[1:]))
+    assert all(b[0] - a[1] >= 0.7 - 1e-6 for a, b in itertools.pairwise(times))

@@ -214,6 +214,9 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
                              tolerance=render.tolerance, true_peak=render.mix.true_peak)
         if not gate.passed:
             if options.quality_gate:
+                with contextlib.suppress(OSError):  # a new episode's directory leaves with its MP3
+                    tmp_mp3.unlink()
+                    ep_dir.rmdir()
                 raise quality.QualityError(f"{slug}: quality gate: {gate.problems[0]}"
                                            + (f" (and {len(gate.problems) - 1} more)" if len(gate.problems) > 1 else ""))
             for problem in gate.problems:

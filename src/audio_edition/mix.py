@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy.signal import resample_poly
 
 from .errors import AudioError
 from .ffmpeg import ffmpeg_exe, run
 from .sound.meter import LoudnessMeter, TruePeakLimiter, gated_loudness, gating_blocks
+from .sound.meter import resample as meter_resample
 from .timeline import Placement, Timeline
 
 MIX_RATE = 44100
@@ -88,8 +88,8 @@ def _num(x: float) -> float | None:
 
 # --- sources -----------------------------------------------------------------------------
 
-def read_wav(path: str) -> tuple[np.ndarray, int]:
-    """A mono 16-bit WAV (the segment cache's format) as float32 in [-1, 1) and its rate."""
+def read_wav(path: str, raw: bool = False) -> tuple[np.ndarray, int]:
+    """A mono 16-bit WAV (the segment cache's format) as float32 in [-1, 1) (int16 with ``raw``) and its rate."""
     try:
         with wave.open(path, "rb") as w:
             if w.getsampwidth() != 2:
@@ -99,13 +99,15 @@ def read_wav(path: str) -> tuple[np.ndarray, int]:
     except (OSError, EOFError, wave.Error) as exc:
         raise AudioError(f"cannot read synthesized audio {path}: {exc}") from None
     if channels > 1:
-        data = data.reshape(-1, channels).mean(axis=1)
-    return data.astype(np.float32) / 32768.0, rate
+        data = data.reshape(-1, channels).mean(axis=1).astype("<i2")
+    if raw:
+        return data, rate
+    return data.astype(np.float32) / np.float32(32768.0), rate
 
 
 def clipped_samples(x: np.ndarray, run: int = 3) -> int:
-    """Samples in runs of ``run`` or more at (or within a hair of) full scale."""
-    hot = np.abs(x) >= 0.999
+    """Samples in runs of ``run`` or more at (or within a hair of) full scale (float, or int16)."""
+    hot = (x >= 32735) | (x <= -32736) if x.dtype == np.int16 else np.abs(x) >= 0.999
     if not hot.any():
         return 0
     edges = np.diff(np.concatenate([[0], hot.view(np.int8), [0]]))
@@ -117,8 +119,7 @@ def clipped_samples(x: np.ndarray, run: int = 3) -> int:
 def resample(x: np.ndarray, rate: int, to: int = MIX_RATE) -> np.ndarray:
     if rate == to:
         return x
-    g = math.gcd(rate, to)
-    return resample_poly(x, to // g, rate // g).astype(np.float32)
+    return meter_resample(x, to, rate).astype(np.float32)
 
 
 def _fade(n_frames: int, offset: np.ndarray, length: int, fade_in: int, fade_out: int) -> np.ndarray | None:
@@ -147,21 +148,48 @@ class _Playing:
 
 
 class _Voice(_Playing):
+    """A voice segment, resampled lazily block by block (memory: its source samples, not 44.1 kHz floats).
+
+    Each block is resampled from the source with enough context on both sides that the
+    result is the same as resampling the whole segment at once (the polyphase filter spans
+    about 10 source samples), on the grid of the whole segment.
+    """
+
+    CONTEXT = 64  # source samples of context around a block
+
     def __init__(self, p: Placement, start: int, end: int, target: float, rate: int, loud: float,
                  correction: float) -> None:
         super().__init__(p, start, end)
-        src, src_rate = read_wav(p.source)
-        peak = float(np.abs(src).max()) if len(src) else 0.0
+        src, src_rate = read_wav(p.source, raw=True)  # int16: 2 bytes a source sample while it plays
+        peak = max(abs(int(src.max())), abs(int(src.min()))) / 32768.0 if len(src) else 0.0
         gain = 0.0 if math.isinf(loud) else target - loud + p.gain + correction
         self.level = SegmentLevel(segment=p.segment if p.segment is not None else -1, loudness=loud, gain=gain,
                                   peak=20 * math.log10(peak) if peak > 0 else float("-inf"),
                                   clipped=clipped_samples(src), duration=len(src) / src_rate)
-        x = resample(src, src_rate, rate) * np.float32(10 ** (gain / 20))
-        n = end - start  # exactly the placement: trim or pad the sample a resampling may add
-        self.x = x[:n] if len(x) >= n else np.concatenate([x, np.zeros(n - len(x), np.float32)])
+        self.src = src
+        self.scale = np.float32(10 ** (gain / 20) / 32768.0)
+        g = math.gcd(src_rate, rate)
+        self.up, self.down = rate // g, src_rate // g
+        self.out_len = -(-len(src) * self.up // self.down)  # what resampling the whole segment gives
 
     def samples(self, a: int, b: int) -> np.ndarray:
-        return self.x[a - self.start: b - self.start]
+        oa, ob = a - self.start, b - self.start  # output frames within the placement
+        out = np.zeros(ob - oa, dtype=np.float32)
+        hi = min(ob, self.out_len)  # past the source's end (a sample of rounding): silence
+        if hi <= oa:
+            return out
+        if self.up == self.down == 1:
+            out[: hi - oa] = self.src[oa:hi] * self.scale
+            return out
+        up, down = self.up, self.down
+        i0 = max(0, (oa * down // up - self.CONTEXT) // down * down)
+        i1 = min(len(self.src), -(-hi * down // up) + self.CONTEXT)
+        y = meter_resample(self.src[i0:i1] * self.scale, up, down)
+        first = i0 * up // down
+        # at the true end of the source, resample_poly's own length matches the whole-segment grid
+        piece = y[oa - first: hi - first]
+        out[: len(piece)] = piece
+        return out
 
 
 class _Music(_Playing):
@@ -246,8 +274,10 @@ def plan_loudness(timeline: Timeline, settings: MixSettings, sounds: Mapping[str
     for p in timeline.voices():
         x, src_rate = read_wav(p.source)
         meter = LoudnessMeter(src_rate, 1)
-        meter.add(x)
+        for i in range(0, len(x), 10 * src_rate):  # in 10 s pieces: the filter's work arrays stay small
+            meter.add(x[i: i + 10 * src_rate])
         sub = meter.sub_powers()
+        del x
         loud = gated_loudness(gating_blocks(sub))
         levels[p.segment if p.segment is not None else -1] = loud
         if math.isinf(loud):

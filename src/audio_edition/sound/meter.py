@@ -8,11 +8,12 @@ keeps the 4x-oversampled peak of the stream under a ceiling with a short look-ah
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import lfilter, resample_poly
+from scipy.signal import resample_poly, sosfilt
 
 ABS_GATE = -70.0  # LUFS
 REL_GATE = -10.0  # LU
@@ -41,9 +42,9 @@ class LoudnessMeter:
     def __init__(self, rate: int, channels: int) -> None:
         self.rate = rate
         self.channels = channels
-        (self._sb, self._sa), (self._hb, self._ha) = k_weighting(rate)
-        self._zs = np.zeros((2, channels))
-        self._zh = np.zeros((2, channels))
+        (sb, sa), (hb, ha) = k_weighting(rate)
+        self._sos = np.array([np.r_[sb, sa], np.r_[hb, ha]])
+        self._z = np.zeros((2, 2, channels))  # (sections, state, channels)
         self._step = rate // 10  # 100 ms
         self._pending = np.zeros((0, channels))
         self._sub: list[float] = []  # mean square (summed over channels) of each 100 ms sub-block
@@ -53,14 +54,16 @@ class LoudnessMeter:
             block = block[:, None]
         if not len(block):
             return
-        y, self._zs = lfilter(self._sb, self._sa, block, axis=0, zi=self._zs)
-        y, self._zh = lfilter(self._hb, self._ha, y, axis=0, zi=self._zh)
+        y, self._z = sosfilt(self._sos, block, axis=0, zi=self._z)
         if len(self._pending):
             y = np.concatenate([self._pending, y])
         n = len(y) // self._step
         if n:
-            sq = np.square(y[: n * self._step]).reshape(n, self._step, self.channels)
-            self._sub.extend(sq.mean(axis=1).sum(axis=1).tolist())
+            head = y[: n * self._step]
+            sq = np.square(head[:, 0])
+            for c in range(1, self.channels):
+                sq += np.square(head[:, c])
+            self._sub.extend(sq.reshape(n, self._step).mean(axis=1).tolist())
         self._pending = y[n * self._step:]
 
     def sub_powers(self) -> np.ndarray:
@@ -73,6 +76,23 @@ class LoudnessMeter:
 
     def integrated(self) -> float:
         return gated_loudness(self.blocks())
+
+
+@functools.lru_cache(maxsize=16)
+def _fir(up: int, down: int, dtype: str) -> np.ndarray:
+    from scipy.signal import firwin
+
+    m = max(up, down)
+    return firwin(20 * m + 1, 1.0 / m, window=("kaiser", 5.0)).astype(dtype)
+
+
+def resample(x: np.ndarray, up: int, down: int, axis: int = 0) -> np.ndarray:
+    """``scipy.signal.resample_poly`` with its default filter, designed once per ratio (not per call)."""
+    g = math.gcd(up, down)
+    up, down = up // g, down // g
+    if up == down == 1:
+        return x
+    return resample_poly(x, up, down, axis=axis, window=_fir(up, down, x.dtype.str))
 
 
 def gating_blocks(sub: np.ndarray) -> np.ndarray:
@@ -117,12 +137,43 @@ def true_peak(samples: np.ndarray) -> float:
     return 20 * math.log10(peak) if peak > 0 else float("-inf")
 
 
-def _oversampled_peaks(x: np.ndarray, pad: int) -> np.ndarray:
-    """Per-frame true-peak estimate (max over channels and 4 sub-sample phases) of ``x[pad:-pad]``."""
-    up = resample_poly(x, 4, 1, axis=0)
-    n = len(x)
-    up = np.abs(up[: 4 * n]).reshape(n, 4, -1).max(axis=(1, 2))
-    return up[pad: n - pad]
+def _chmax(a: np.ndarray) -> np.ndarray:
+    """Max of |a| over the last axis (channels), without numpy's slow small-axis reduction."""
+    out = np.abs(a[..., 0])
+    for c in range(1, a.shape[-1]):
+        np.maximum(out, np.abs(a[..., c]), out=out)
+    return out
+
+
+CHUNK = 256  # frames: only chunks whose sample peak is near the ceiling are oversampled
+
+
+def _oversampled_peaks(x: np.ndarray, pad: int, hot_level: float, inner: np.ndarray | None = None) -> np.ndarray:
+    """Per-frame true-peak estimate of ``x[pad:-pad]`` (max over channels and 4 sub-sample phases).
+
+    Frames in chunks whose sample peak is under ``hot_level`` keep their sample peak: the
+    interpolation only runs where an inter-sample peak could matter.
+    """
+    if inner is None:
+        inner = _chmax(x[pad: len(x) - pad])
+    n = len(inner)
+    out = inner.copy()
+    n_chunks = -(-n // CHUNK)
+    padded = np.zeros(n_chunks * CHUNK, dtype=inner.dtype)
+    padded[:n] = inner
+    hot = np.flatnonzero(padded.reshape(n_chunks, CHUNK).max(axis=1) >= hot_level)
+    if not len(hot):
+        return out
+    half = 16  # context frames each side: resample_poly's filter spans 10 source frames
+    span = CHUNK + 2 * half
+    starts = pad + hot * CHUNK - half  # x has `pad` >= half frames around inner
+    idx = np.clip(starts[:, None] + np.arange(span)[None, :], 0, len(x) - 1)
+    up = resample(x[idx], 4, 1, axis=1)  # (hot, 4 * span, ch)
+    up = up[:, 4 * half: 4 * (half + CHUNK)].reshape(len(hot), CHUNK, 4, x.shape[1])
+    best = _chmax(np.abs(up).max(axis=2))
+    flat = np.zeros(n_chunks * CHUNK)
+    flat.reshape(n_chunks, CHUNK)[hot] = best
+    return np.maximum(out, flat[:n])
 
 
 class TruePeakLimiter:
@@ -143,7 +194,7 @@ class TruePeakLimiter:
         self.channels = channels
         self.look = max(1, int(look * rate))
         self.reach = 2 * self.look + self.PAD
-        self._prev = np.zeros((0, channels), dtype=np.float64)  # tail of the block before `cur`
+        self._prev = np.zeros((0, channels), dtype=np.float32)  # tail of the block before `cur`
         self._cur: np.ndarray | None = None
         self.max_peak = 0.0  # the largest true peak after limiting (estimate on limited frames)
         self.limited_frames = 0
@@ -151,10 +202,11 @@ class TruePeakLimiter:
     def _needed(self, x: np.ndarray) -> np.ndarray:
         """Gain each frame of ``x[PAD:-PAD]`` needs (1 where it is under the ceiling)."""
         inner = x[self.PAD: len(x) - self.PAD]
-        sample = np.abs(inner).max(axis=1) if len(inner) else np.zeros(0)
-        if not len(sample) or sample.max() < self.ceiling * 0.6:  # more than 4.4 dB of headroom
+        sample = _chmax(inner) if len(inner) else np.zeros(0)
+        hot = self.ceiling * 0.6  # more than 4.4 dB of headroom: no inter-sample peak reaches the ceiling
+        if not len(sample) or sample.max() < hot:
             return np.ones(len(inner)), sample
-        peaks = np.maximum(_oversampled_peaks(x, self.PAD), sample)
+        peaks = _oversampled_peaks(x, self.PAD, hot, sample)
         with np.errstate(divide="ignore"):
             need = np.minimum(1.0, self.ceiling / np.maximum(peaks, 1e-12))
         return need, peaks
@@ -162,9 +214,9 @@ class TruePeakLimiter:
     def _limit(self, cur: np.ndarray, nxt: np.ndarray) -> np.ndarray:
         r = self.reach
         ctx = np.concatenate([self._prev[-r:] if len(self._prev) >= r else
-                              np.vstack([np.zeros((r - len(self._prev), self.channels)), self._prev]),
+                              np.vstack([np.zeros((r - len(self._prev), self.channels), np.float32), self._prev]),
                               cur, nxt[:r] if len(nxt) >= r else
-                              np.vstack([nxt, np.zeros((r - len(nxt), self.channels))])])
+                              np.vstack([nxt, np.zeros((r - len(nxt), self.channels), np.float32)])])
         need, peaks = self._needed(ctx)  # for frames [-2*look, n + 2*look) around cur
         if need.min() >= 1.0 or not self.limit:
             self.max_peak = max(self.max_peak, float(peaks[2 * self.look: 2 * self.look + len(cur)].max(initial=0)))
