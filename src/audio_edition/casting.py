@@ -30,14 +30,15 @@ Which profile: ``build --voices FILE``, else ``[voices] profile`` in the show's
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
+from .config import read_toml
 from .engines import ENGINES
 from .engines.edge import is_edge_voice
-from .config import read_toml
 from .errors import ConfigError
 from .models import Segment
 from .normalize import lexicon_from_profile

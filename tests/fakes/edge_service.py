@@ -56,8 +56,8 @@ import subprocess
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 from xml.sax.saxutils import unescape
 
 from aiohttp import WSMsgType, web
@@ -307,7 +307,7 @@ class FakeEdgeService:
         return f"http://{self.base}/voices/list?trustedclienttoken=6A5AA1D4EAFF4E9FB37E23D68491D6F4"
 
     @contextlib.contextmanager
-    def patched(self) -> Iterator["FakeEdgeService"]:
+    def patched(self) -> Iterator[FakeEdgeService]:
         """Point the real edge_tts client at this fake (where its modules read the URLs)."""
         import edge_tts.communicate
         import edge_tts.voices
@@ -325,7 +325,7 @@ class FakeEdgeService:
         monkeypatch.setattr("edge_tts.communicate.WSS_URL", self.wss_url)
         monkeypatch.setattr("edge_tts.voices.VOICE_LIST", self.voice_list_url)
 
-    def start(self) -> "FakeEdgeService":
+    def start(self) -> FakeEdgeService:
         mp3_frames(1.0)  # encode the tone before anyone measures anything
         ready = threading.Event()
         error: list[BaseException] = []
@@ -360,7 +360,7 @@ class FakeEdgeService:
         self._thread.join(10)
         self._thread = None
 
-    def __enter__(self) -> "FakeEdgeService":
+    def __enter__(self) -> FakeEdgeService:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -545,7 +545,7 @@ def _sentences(text: str, words: list[Word]) -> list[tuple[str, float, float]]:
     """SentenceBoundary marks: consecutive words up to one ending a sentence."""
     out, current = [], []
     ends = [m.group(0)[-1] in ".!?…" for m in _TOKEN.finditer(text) if m.group(0).strip(_EDGE_PUNCT)]
-    for w, end in zip(words, ends):
+    for w, end in zip(words, ends, strict=False):
         current.append(w)
         if end:
             out.append(current)
