@@ -201,3 +201,19 @@ def test_redact(text, secrets):
 def test_redact_keeps_ordinary_text():
     text = "https://example.org/feed.xml?page=2: HTTP error 500 Internal Server Error"
     assert redact(text) == text
+
+
+def test_credentials_never_reach_episode_json_the_feed_or_the_tags(server, tmp_path):
+    host = server.split("//", 1)[1]
+    out = tmp_path / "out"
+    url = f"http://alice:s3cr3t-pass@{host}/page?token=tok-123456"
+    proc = run_cli("build", url, "--engine", "espeak", "--out", out, "--base-url", "https://pod.example.org/",
+                   timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    blobs = [proc.stdout.encode(), proc.stderr.encode()]
+    for p in out.rglob("*"):
+        if p.is_file() and ".audio-edition" not in p.relative_to(out).parts:
+            blobs.append(p.read_bytes())  # the MP3's ID3 tags are plain bytes in it too
+    assert len(blobs) > 6
+    for secret in (b"s3cr3t-pass", b"tok-123456", b"alice"):
+        assert not any(secret in b for b in blobs), secret

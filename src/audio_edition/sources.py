@@ -678,7 +678,8 @@ def fetch(url: str, *, timeout: float = FETCH_TIMEOUT,
 
 def read_url(url: str, latest: int | None = None, since: date | None = None) -> list[Issue]:
     data, ctype, charset, final = fetch(url)
-    return from_bytes(data, url, source=url, ident=url, hint=ctype, declared=charset, url=final,
+    shown = redact(url)  # what episode.json, the feed and messages may say: no credentials
+    return from_bytes(data, shown, source=shown, ident=shown, hint=ctype, declared=charset, url=redact(final),
                       latest=latest, since=since)
 
 
