@@ -38,10 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from audio_edition.casting import jobs_for_segments, load_profile  # noqa: E402
-from audio_edition.engines.edge import ffmpeg_exe  # noqa: E402
-from audio_edition.engines.runner import DEFAULT_CONCURRENCY, summarize, synthesize_all  # noqa: E402
-from audio_edition.models import Segment  # noqa: E402
+from audio_edition.casting import jobs_for_segments, load_profile
+from audio_edition.engines.edge import ffmpeg_exe
+from audio_edition.engines.runner import DEFAULT_CONCURRENCY, summarize, synthesize_all
+from audio_edition.models import Segment
 
 EXAMPLE = ROOT / "examples" / "mammam-ia.html"
 PROFILE = ROOT / "voices" / "mammam-ia.toml"
@@ -64,7 +64,7 @@ def env() -> dict:
 def load_segments(script_file: Path | None) -> list[Segment]:
     if script_file is None:
         proc = subprocess.run([sys.executable, "-m", "audio_edition", "script", str(EXAMPLE), "--format", "json"],
-                              capture_output=True, text=True, env=env(), cwd=ROOT)
+                              capture_output=True, text=True, env=env(), cwd=ROOT, check=False)
         if proc.returncode != 0:
             sys.exit(f"bench: cannot get the example's script ({proc.stderr.strip()[-300:]}); "
                      f"pass --script FILE with the output of 'audio-edition script … --format json'")
@@ -130,7 +130,8 @@ def main() -> int:
             t = time.perf_counter()
             proc = subprocess.run([sys.executable, "-c", CLI_SHIM, urls["wss_url"], urls["voice_list_url"],
                                    "--file", str(tmp / "episode.txt"), "--voice", "fr-FR-DeniseNeural",
-                                   "--write-media", str(tmp / "cli.mp3")], env=env(), capture_output=True, text=True)
+                                   "--write-media", str(tmp / "cli.mp3")], env=env(), capture_output=True, text=True,
+                                  check=False)
             figures["cli_seconds"] = time.perf_counter() - t
             if proc.returncode != 0:
                 sys.exit(f"bench: edge-tts CLI failed: {proc.stderr.strip()[-500:]}")

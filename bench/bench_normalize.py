@@ -1,11 +1,13 @@
-"""How long normalizing the whole example issue takes (target: < 200 ms).
+"""The golden tables' scores, normalize's throughput, and how long the example issue takes.
 
     /work/venv/bin/python bench/bench_normalize.py [FILE] [--lang fr] [--repeat 20]
 
-Prints the median time of a warm ``normalize`` call over the whole text, the first (cold)
-call, and the ratio against baselines measured in the same run on the same text: a plain
-``str.split`` pass and a single regex substitution (so a slower or faster machine shows in
-both numbers alike).
+Prints, per language, the score of each golden-table category (tests/data/normalize_golden_*.tsv)
+and the throughput over the table's sentences (sentences per second, warm, median of 5 runs,
+plain ``normalize`` and ``normalize_with_map``); then the median time of a warm ``normalize``
+call over the whole example text (target: < 200 ms), the first (cold) call, and the ratio
+against baselines measured in the same run on the same text: a plain ``str.split`` pass and
+a single regex substitution (so a slower or faster machine shows in both numbers alike).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE.parent))
 
-from audio_edition.normalize import normalize  # noqa: E402
+from audio_edition.normalize import normalize, normalize_with_map  # noqa: E402
+from tests.golden import LANGS, load, score, table  # noqa: E402
 
 DEFAULT = HERE.parent / "tests" / "fixtures" / "seed" / "mammam-ia-2025-11-12.txt"
 
@@ -41,6 +45,18 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=20)
     args = ap.parse_args()
     text = Path(args.file).read_text(encoding="utf-8")
+
+    for lang in LANGS:
+        rows = load(lang)
+        print(table(score(rows, normalize), lang))
+        for name, fn in (("normalize", normalize), ("normalize_with_map", normalize_with_map)):
+            def run_all(fn=fn) -> None:
+                for r in rows:
+                    fn(r.written, r.lang)
+            run_all()  # warm: rules compiled, caches filled
+            t = timed(run_all, 5)
+            print(f"{lang}: {name:<19} {len(rows) / t:8,.0f} sentences/s  ({len(rows)} sentences)")
+        print()
 
     t0 = time.perf_counter()
     normalize(text, args.lang)

@@ -30,6 +30,11 @@ NEVER = re.compile(
     r"forwarded this|transf[ée]r[ée] cette lettre", re.I)
 
 
+def _no_xml_declaration(html: str) -> str:
+    """lxml refuses a decoded string that declares its encoding, as XHTML e-mails do."""
+    return re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+
+
 def scripts_for(path):
     out = []
     for issue in sources.load(str(path)):
@@ -79,7 +84,7 @@ def test_every_toc_entry_has_a_story(fixture_scripts):
 
 def test_stories_keep_their_order(fixture_scripts):
     for issue, _doc, script in fixture_scripts:
-        source = squash(lxml.html.document_fromstring(issue.raw_html).text_content())
+        source = squash(lxml.html.document_fromstring(_no_xml_declaration(issue.raw_html)).text_content())
         at = 0
         for seg in script.segments:
             if seg.role not in ("story", "section"):
@@ -91,7 +96,7 @@ def test_stories_keep_their_order(fixture_scripts):
 
 
 def hidden_sentences(raw_html: str) -> list[str]:
-    root = lxml.html.document_fromstring(raw_html)
+    root = lxml.html.document_fromstring(_no_xml_declaration(raw_html))
     out = []
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag not in ("html", "body") and is_hidden(el):

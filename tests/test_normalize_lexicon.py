@@ -14,15 +14,16 @@ def write(tmp_path, text, name="lexicon.toml"):
     return p
 
 
-def test_default_french_lexicon_reads_tech_names_as_a_french_presenter():
-    assert normalize("ChatGPT, Copilot et Nvidia") == "Tchatte G P T, Copilote et Ènvidia"
+def test_the_spoken_text_is_engine_neutral_names_as_written_initialisms_spelled():
+    assert normalize("ChatGPT, Copilot et NVIDIA") == "Chat G P T, Copilot et Nvidia"
+    assert normalize("YouTube, Midjourney, iPhone et DeepSeek") == "YouTube, Midjourney, iPhone et DeepSeek"
     assert "ONU" in default_lexicon("fr").as_words
 
 
 def test_show_words_apply_before_the_general_rules_and_win_over_the_default(tmp_path):
-    lex = load_lexicon(write(tmp_path, '[words]\nCopilot = "Co-pilote"\nMAMMAM = "Mamamia"\n'))
-    assert normalize("Copilot chez MAMMAM", "fr", lex) == "Co-pilote chez Mamamia"
-    assert normalize("Copilot", "fr") == "Copilote"  # the default is untouched
+    lex = load_lexicon(write(tmp_path, '[words]\nChatGPT = "Tchat G P T"\nMAMMAM = "Mamamia"\n'))
+    assert normalize("ChatGPT chez MAMMAM", "fr", lex) == "Tchat G P T chez Mamamia"
+    assert normalize("ChatGPT", "fr") == "Chat G P T"  # the default is untouched
 
 
 def test_case_rules_capital_key_is_exact_lowercase_key_matches_any_case(tmp_path):
@@ -60,7 +61,7 @@ def test_a_dict_or_a_path_is_accepted_as_lexicon(tmp_path):
 
 
 def test_explain_names_the_lexicon():
-    assert any(r.rule == "lexicon" and r.written == "Copilot" for r in explain("Copilot"))
+    assert any(r.rule == "lexicon" and r.written == "ChatGPT" for r in explain("ChatGPT"))
 
 
 @pytest.mark.parametrize("content, words", [

@@ -41,9 +41,10 @@ from .models import Issue, Script
 from .normalize import check_speakable
 from .parse import parse_issue
 from .script import build_script
+from .site import write_site
 from .tags import Chapter, write_tags
 from .timeline import Timeline, voice_timeline
-from .transcripts import cues, to_html, to_srt, to_vtt
+from .transcripts import to_html, to_srt, to_vtt, written_cues
 
 build_lock = staging.build_lock  # the lock of --out: PID, host and start time; a stale one is taken over
 
@@ -69,6 +70,9 @@ class BuildOptions:
     engine_options: dict | None = None  # passed to the engines (deadlines, attempts, backoff)
     latest: int | None = None  # feed sources: only the newest N issues
     since: str | None = None  # only issues published on or after this YYYY-MM-DD
+    force: bool = False  # re-render episodes that are up to date (new voice, new sound kit); guids are kept
+    publish: str | None = None  # after the feed: publish --out to s3://BUCKET/PREFIX or a directory
+    endpoint_url: str | None = None  # S3-compatible endpoint for publish
 
 
 @dataclass
@@ -130,7 +134,7 @@ def build(source_args: list[str], options: BuildOptions, reporter: Reporter | No
         for item in prepared:
             check_speakable(item.script.segments, item.script.language)
     out_dir = check_writable_dir(options.out_dir)
-    base_url = options.base_url or options.config.feed.base_url or default_base_url(out_dir)
+    base_url = options.base_url or options.config.show.base_url or default_base_url(out_dir)
     results = []
     with build_lock(out_dir) as lock, fsutil.os_errors(out_dir):
         if lock.stale is not None:
@@ -152,6 +156,14 @@ def build(source_args: list[str], options: BuildOptions, reporter: Reporter | No
         write_feed(out_dir, options.config, base_url)
         for problem in scan_episodes(out_dir)[1]:
             reporter.log(f"warning: {problem} (left out of the feed)")
+        write_site(out_dir, options.config, base_url)
+        if options.publish:
+            from .publish import publish
+
+            reporter.stage("publish")
+            done = publish(out_dir, options.publish, endpoint_url=options.endpoint_url,
+                           on_progress=lambda *_: reporter.advance())
+            reporter.log(done.summary())
     return results
 
 
@@ -165,7 +177,8 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
     reporter.stage(f"voices: {script.title[:50]}", total=len(script.segments))
     jobs = jobs_for_segments(script.segments, item.profile, item.engine, options.fallback_engine)
     synth = synthesize_all(jobs, engine_name=item.engine, cache_dir=cache_dir, concurrency=options.concurrency,
-                           fallback_engine=options.fallback_engine, engine_options=options.engine_options,
+                           fallback_engine=options.fallback_engine,
+                           engine_options={**(options.engine_options or {}), "lexicon": item.profile.lexicon},
                            on_progress=lambda done, total, seg: reporter.advance())
     summary = summarize(synth)
     fell_back = [r for r in synth if r.fallback]
@@ -176,7 +189,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
     ep_dir = out_dir / "episodes" / slug
     dest = dest or ep_dir
     mix_key = _mix_key(script, synth, config)
-    previous = _up_to_date(ep_dir, mix_key)
+    previous = None if options.force else _up_to_date(ep_dir, mix_key)
     if previous is not None:
         reporter.log(f"{slug}: {summary}; audio unchanged")
         return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / previous.audio,
@@ -204,7 +217,8 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
 
     reporter.stage("transcript and chapters")
     voices = {p.segment: p for p in timeline.voices()}
-    cue_list = cues((voices[i].start, r.boundaries, voices[i].end) for i, r in enumerate(synth))
+    placed = [voices[i] for i in range(len(synth))]
+    cue_list = written_cues(script.segments, placed, synth, item.profile.lexicon)  # the newsletter's words
     atomic_write_text(dest / TRANSCRIPTS["text/vtt"], to_vtt(cue_list))
     atomic_write_text(dest / TRANSCRIPTS["application/x-subrip"], to_srt(cue_list))
     atomic_write_text(dest / TRANSCRIPTS["text/html"], to_html(
@@ -216,6 +230,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         slug=slug,
         title=script.title,
         guid=_guid(ep_dir, slug),
+        number=_number(ep_dir, out_dir),
         show=_show_name(script, config),
         date=script.published,
         language=script.language,
@@ -243,6 +258,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
                           end=round(voices[i].end, 3), url=seg.url, **r.report())
             for i, (seg, r) in enumerate(zip(script.segments, synth))),
         skipped=tuple(SkippedRecord(kind=s.kind, text=s.text) for s in script.skipped),
+        synthesis=dict(getattr(synth, "synthesis", {})),
     )
     atomic_write_text(dest / RECORD, episode.to_json())
     reporter.log(f"{slug}: {summary}; {duration / 60:.1f} min")
@@ -255,6 +271,18 @@ def _guid(ep_dir: Path, slug: str) -> str:
         return load_episode(ep_dir / RECORD).guid
     except EpisodeRecordError:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, slug))
+
+
+def _number(ep_dir: Path, out_dir: Path) -> int:
+    """itunes:episode: the number it already has, else one more than the show's highest."""
+    try:
+        number = load_episode(ep_dir / RECORD).number
+        if number is not None:
+            return number
+    except EpisodeRecordError:
+        pass
+    others = [s.episode for s in scan_episodes(out_dir)[0] if s.directory != ep_dir]
+    return max([len(others)] + [e.number for e in others if e.number is not None]) + 1
 
 
 def _mix_key(script: Script, synth: list[SegmentAudio], config) -> str:

@@ -42,6 +42,7 @@ from .engines.edge import is_edge_voice
 from .errors import ConfigError
 from .models import Segment
 from .normalize import lexicon_from_profile
+from .normalize.lexicon import combine, lexicon_from_config
 
 CAST_ROLES = ("host", "stories", "sections", "outro", "sponsor")
 SEGMENT_ROLE = {"intro": "host", "transition": "host", "story": "stories", "section": "sections",
@@ -204,7 +205,16 @@ def profile_path_from_config(config) -> Path | None:
 
 
 def resolve_profile(voices_file: str | Path | None = None, config=None, language: str | None = None) -> VoiceProfile:
-    """``--voices FILE``, else the config's ``[voices] profile``, else the built-in one for ``language``."""
+    """``--voices FILE``, else the config's ``[voices] profile``, else the built-in one for ``language``;
+    its lexicon on top of the ``[lexicon]`` of ``audio-edition.toml``."""
+    profile = _resolve_profile(voices_file, config, language)
+    show_lexicon = lexicon_from_config(config) if config is not None else None
+    if show_lexicon is None:
+        return profile
+    return replace(profile, lexicon=combine(profile.lexicon, show_lexicon))
+
+
+def _resolve_profile(voices_file, config, language) -> VoiceProfile:
     if voices_file:
         return load_profile(voices_file)
     from_config = profile_path_from_config(config) if config is not None else None

@@ -104,12 +104,13 @@ def cli() -> None:
 @click.option("--fallback-engine", type=click.Choice(ENGINES), default=None,
               help="When a segment still fails after its retries, synthesize it with this engine instead "
               "(recorded in episode.json). Without it the build stops, keeping finished segments cached.")
-@click.option("--concurrency", type=click.IntRange(1, 8), default=3, show_default=True,
-              help="Segments synthesized at once (edge requests in flight).")
+@click.option("--concurrency", type=click.IntRange(1, 8), default=8, show_default=True,
+              help="Ceiling on edge requests in flight (it starts at 6 and backs off when the service "
+              "pushes back) and on espeak worker processes.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Directory that receives episodes/ and feed.xml.")
 @click.option("--base-url", help="Public URL where --out is served (enclosure links in feed.xml). "
-              "Defaults to [feed] base_url in the config, else a file:// URL of --out.")
+              "Defaults to [show] base_url in the config, else a file:// URL of --out.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Show config (TOML). Default: ./audio-edition.toml if present.")
 @click.option("--latest", type=click.IntRange(min=1), metavar="N",
@@ -118,9 +119,14 @@ def cli() -> None:
 @click.option("--strict", is_flag=True,
               help="Refuse to build when a segment still holds tokens a voice would stumble on (digits, "
               "symbols) after normalization; `audio-edition script` lists them.")
+@click.option("--force", is_flag=True, help="Re-render episodes that are already built (after a change of voice "
+              "or sound kit); their guids and numbers are kept, so podcast apps see no new episode.")
+@click.option("--publish", "publish_to", metavar="DEST", help="Then publish --out to DEST (s3://BUCKET/PREFIX or a "
+              "directory), as audio-edition publish does.")
+@click.option("--endpoint-url", help="S3-compatible endpoint for --publish (R2, B2, MinIO...).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, base_url, config_path, latest,
-          since, strict, quiet):
+          since, strict, force, publish_to, endpoint_url, quiet):
     """Build one episode per newsletter issue in SOURCE and update the feed.
 
     SOURCE is an issue's HTML file, an .eml e-mail, a newsletter's RSS/Atom feed (file or
@@ -138,7 +144,8 @@ def build(sources, engine, voices_file, fallback_engine, concurrency, out_dir, b
         try:
             options = BuildOptions(out_dir=out_dir, engine=engine, base_url=base_url, config=config,
                                    voices_file=voices_file, fallback_engine=fallback_engine,
-                                   concurrency=concurrency, latest=latest, since=since, strict=strict)
+                                   concurrency=concurrency, latest=latest, since=since, strict=strict,
+                                   force=force, publish=publish_to, endpoint_url=endpoint_url)
             results = run_build(list(sources), options, reporter)
         finally:
             reporter.close()
@@ -252,6 +259,11 @@ def _register() -> None:
     cli.add_command(voices)
     cli.add_command(cache)
     cli.add_command(normalize_command)
+    from .cli_init import init
+    from .cli_publish import check, publish, serve
+
+    for command in (init, check, serve, publish):
+        cli.add_command(command)
 
 
 _register()

@@ -3,6 +3,7 @@
     audio-edition normalize "Le 3 novembre, OpenAI signe 38 milliards $ avec AWS."
     audio-edition normalize --explain "-74% sur NordVPN"
     audio-edition normalize --lexicon voices/show.toml - < article.txt
+    audio-edition normalize --engine espeak "ChatGPT et Nvidia"   # what espeak receives
 
 A click command; the main CLI registers it with ``cli.add_command(normalize_command)``.
 """
@@ -21,6 +22,7 @@ Examples:
   audio-edition normalize "Le 3 novembre 2025, OpenAI signe 38 milliards $ avec AWS."
   audio-edition normalize --explain "Basique : 2,99€/mois × 24 mois = 80,73€ (-74%)"
   audio-edition normalize --lang en "$38B deal on 11/3/2025"
+  audio-edition normalize --engine espeak "ChatGPT et Nvidia, etc."
   echo "GPT-5 et DALL-E 3" | audio-edition normalize -
 """
 
@@ -37,9 +39,12 @@ def _fail(exc: AudioEditionError) -> None:
 @click.option("--lexicon", "lexicon_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Pronunciation lexicon (TOML), or a voice profile with a [lexicon] table; "
                    "applied before the general rules, on top of the built-in one.")
+@click.option("--engine", type=click.Choice(["espeak", "edge"]), default=None,
+              help="Show what this engine receives: the spoken text with the engine's pronunciation "
+                   "lexicon applied (its respellings). Default: the engine-neutral spoken text.")
 @click.option("--explain", is_flag=True,
               help="After the spoken text, list each rewrite: written → spoken [rule].")
-def normalize_command(text: str, lang: str, lexicon_file: Path | None, explain: bool) -> None:
+def normalize_command(text: str, lang: str, lexicon_file: Path | None, engine: str | None, explain: bool) -> None:
     """Print the spoken form of TEXT ("-" reads standard input): what the voice will read.
 
     Numbers, money, percents, dates, units, abbreviations, acronyms and model names
@@ -47,7 +52,7 @@ def normalize_command(text: str, lang: str, lexicon_file: Path | None, explain: 
     Tokens a voice would still stumble on are reported on standard error.
     """
     from .normalize import explain as explain_rewrites
-    from .normalize import load_lexicon, normalize, speakability_issues
+    from .normalize import apply_engine_lexicon, load_lexicon, normalize, speakability_issues
 
     if text == "-":
         text = sys.stdin.read()
@@ -55,6 +60,8 @@ def normalize_command(text: str, lang: str, lexicon_file: Path | None, explain: 
         lexicon = load_lexicon(lexicon_file) if lexicon_file else None
         spoken = normalize(text, lang, lexicon)
         rewrites = explain_rewrites(text, lang, lexicon) if explain else []
+        if engine:
+            spoken = apply_engine_lexicon(spoken, engine, lang, lexicon, rewrites if explain else None)
     except AudioEditionError as exc:
         _fail(exc)
         return

@@ -130,7 +130,10 @@ def preview_voice(voice: str, text: str | None = None, *, engine: str | None = N
     engine = engine or ("edge" if is_edge_voice(voice) else "espeak")
     if engine == "edge" and not is_edge_voice(voice):
         raise UsageError(f"{voice!r} is not an edge voice name (like fr-FR-DeniseNeural)")
-    text = text or PREVIEW_TEXT.get(_language_of(voice), PREVIEW_TEXT["en"])
+    from .normalize import normalize
+
+    # the build's own path: written → neutral spoken text here, the engine's lexicon inside synthesize
+    text = normalize(text or PREVIEW_TEXT.get(_language_of(voice), PREVIEW_TEXT["en"]), _language_of(voice))
     out = out or Path(f"preview-{slugify(voice)}.mp3")
     eng = get_engine(engine, cache_dir=cache_dir, **(engine_options or {}))
     with tempfile.TemporaryDirectory(prefix="audio-edition-preview-") as tmp:

@@ -79,6 +79,8 @@ class Episode:
     mix_key: str = ""
     summary: str = ""
     image: str | None = None  # the episode artwork's file name, if any
+    number: int | None = None  # itunes:episode: given once, when the episode is first built, then kept
+    episode_type: str = "full"  # itunes:episodeType: full, trailer or bonus
     segments: tuple[SegmentRecord, ...] = ()
     skipped: tuple[SkippedRecord, ...] = ()
     quality: dict[str, Any] = field(default_factory=dict)  # the quality gate's figures
@@ -93,7 +95,7 @@ class Episode:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
     @classmethod
-    def from_dict(cls, data: Any, where: str = RECORD) -> "Episode":
+    def from_dict(cls, data: Any, where: str = RECORD) -> Episode:
         if not isinstance(data, dict):
             raise EpisodeRecordError(f"{where}: not an episode record (expected a JSON object)")
         values = _typed(cls, data, where)

@@ -40,6 +40,25 @@ def os_errors(where: str | os.PathLike[str], needs: int | None = None) -> Iterat
         raise output_error(exc, where, needs) from None
 
 
+def _umask() -> int:
+    """The process umask, read without changing it (Linux), else by the set-and-restore dance."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file: 0644 under the usual umask 022."""
+    return 0o666 & ~_umask()
+
+
 def slugify(text: str, max_len: int = SLUG_MAX) -> str:
     """ASCII, lower-case, dash-separated slug; never empty, never a path."""
     norm = unicodedata.normalize("NFKD", text)
@@ -74,6 +93,7 @@ def atomic_path(final: str | os.PathLike[str], suffix: str | None = None) -> Ite
             prefix=f".{final.name}.", suffix=suffix or f".tmp{final.suffix}", dir=final.parent
         )
         os.close(fd)
+        os.chmod(tmp, file_mode())  # mkstemp makes it 0600: a web server running as another user could not read it
     except OSError as exc:
         raise output_error(exc, final) from None
     tmp_path = Path(tmp)

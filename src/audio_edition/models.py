@@ -6,7 +6,7 @@ that ``script --format json`` prints and that ``episode.json`` stores.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 ROLES = ("intro", "story", "section", "transition", "outro", "sponsor")
@@ -36,6 +36,7 @@ class Block:
     text: str
     label: str | None = None
     kind: str = "paragraph"  # paragraph | item | heading | caption
+    language: str | None = None  # the passage's language when it is not the issue's ("en" in a French issue)
 
     def full_text(self) -> str:
         if self.label:
@@ -74,6 +75,7 @@ class Document:
     platform: str = "generic"
     warnings: tuple[str, ...] = ()
     closing: tuple[str, ...] = ()  # sign-off after the last story ("C'est tout pour cette semaine !")
+    cadence: str | None = None  # daily | weekly | fortnightly | monthly | other (known not weekly) | None (unknown)
 
     @property
     def main_stories(self) -> tuple[Story, ...]:
@@ -92,11 +94,19 @@ class Segment:
     spoken: str  # what the voice reads (normalized)
     voice: str  # voice-casting role name or concrete voice
     url: str | None = None
+    # normalize.SpanMap: spans of ``spoken`` ↔ spans of the text it was normalized from (for captions)
+    spans: Any = field(default=None, compare=False, repr=False)
+    # the segment's language when it is not the script's (a story written in English in a French issue)
+    language: str | None = None
+    # the language of each line of ``spoken`` when lines differ (None: the segment's); normalize follows it
+    passages: tuple[str | None, ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = {k: v for k, v in asdict(replace(self, spans=None)).items() if k not in ("spans", "passages")}
         if d["url"] is None and self.role not in ("story", "section"):
             del d["url"]  # stories and sections always say whether they have a chapter link
+        if d["language"] is None:
+            del d["language"]
         return d
 
 

@@ -20,7 +20,8 @@ from .casting import SEGMENT_ROLE
 from .config import ShowConfig
 from .errors import ConfigError
 from .models import Document, Script, Segment, Skipped, Story
-from .normalize import normalize
+from .normalize import normalize_with_map
+from .normalize.spans import SpanMap
 
 
 
@@ -33,8 +34,13 @@ def _builtin_templates(lang: str) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
-def templates_for(lang: str, config: ShowConfig | None = None) -> dict[str, Any]:
+def templates_for(lang: str, config: ShowConfig | None = None, cadence: str | None = None) -> dict[str, Any]:
+    """Built-in templates of ``lang``, then their wording for the issue's ``cadence`` when it is
+    not weekly ([cadence.daily], [cadence.monthly], [cadence.other]), then the show's own."""
     t = dict(_builtin_templates(lang))
+    if cadence and cadence != "weekly":
+        variants = t.get("cadence", {})
+        t.update(variants.get(cadence) or variants.get("other", {}))
     if config is not None:
         overrides = config.raw.get("templates", {})
         if isinstance(overrides, dict):
@@ -71,7 +77,22 @@ def story_text(story: Story) -> str:
 def _sentence(text: str) -> str:
     """End a block with punctuation so the voice pauses before the next one."""
     text = text.strip()
-    return text if not text or text[-1] in ".!?…:;»”\"" else text + "."
+    return text if not text or text[-1] in ".!?…:;»”\"。！？」" else text + "."
+
+
+SPOKEN_LANGUAGES = ("fr", "en")  # languages with templates, normalizer rules and voices in the built-in profiles
+
+
+def _foreign(story: Story, t: dict[str, Any] | None) -> Story:
+    """A passage in a language the show cannot voice (not in ``SPOKEN_LANGUAGES``) is announced in
+    one sentence of the show's language ("Un passage en chinois, qui n’est pas lu.") instead."""
+    if t is None or not any(b.language and b.language not in SPOKEN_LANGUAGES for b in story.blocks):
+        return story
+    names = t.get("language_names", {})
+    blocks = tuple(replace(b, text=t.get("foreign_passage", "").format(language=names.get(b.language, b.language)),
+                           label=None, language=None)
+                   if b.language and b.language not in SPOKEN_LANGUAGES else b for b in story.blocks)
+    return replace(story, blocks=blocks)
 
 
 def _spoken_blocks(story: Story) -> list[str]:
@@ -140,9 +161,54 @@ def build_script(
 
 
 def speak(script: Script, lexicon=None) -> Script:
-    """The normalize stage over a whole script: each segment's reading text → what the voice says."""
-    return replace(script, segments=tuple(replace(seg, spoken=normalize(seg.spoken, script.language, lexicon))
-                                          for seg in script.segments))
+    """The normalize stage over a whole script: each segment's reading text → what the voice says
+    (with its span map, so captions show the reading text's own words), in the segment's language;
+    a line in another language (``Segment.passages``) is normalized in its own."""
+    segments = []
+    for seg in script.segments:
+        lang = seg.language or script.language
+        lines = seg.spoken.split("\n")
+        if seg.passages and len(seg.passages) == len(lines) and any(p and p != lang for p in seg.passages):
+            spoken, spans = _normalize_lines(lines, [p or lang for p in seg.passages], lexicon)
+        else:
+            spoken, spans = normalize_with_map(seg.spoken, lang, lexicon)
+        segments.append(replace(seg, spoken=spoken, spans=spans))
+    return replace(script, segments=tuple(segments))
+
+
+def _normalize_lines(lines: list[str], langs: list[str], lexicon=None):
+    """Normalize each line in its language; one span map over the whole, lines joined by "\n"."""
+    spoken_parts: list[str] = []
+    pieces: list = []
+    w_off = s_off = 0
+    for k, (line, lang) in enumerate(zip(lines, langs)):
+        if k:
+            pieces.append((s_off, s_off + 1, w_off, w_off + 1, True))
+            spoken_parts.append("\n")
+            w_off, s_off = w_off + 1, s_off + 1
+        spoken, spans = normalize_with_map(line, lang, lexicon)
+        pieces.extend((cs + s_off, ce + s_off, ws + w_off, we + w_off, c) for cs, ce, ws, we, c in spans.pieces)
+        spoken_parts.append(spoken)
+        w_off += len(line)
+        s_off += len(spoken)
+    spoken = "".join(spoken_parts)
+    return spoken, SpanMap("\n".join(lines), spoken, tuple(pieces))
+
+
+def _languages(story: Story, lang: str, with_title: bool) -> tuple[str | None, tuple[str | None, ...]]:
+    """(segment language, language per spoken line) of a story: the segment takes the language
+    most of its words are in; a line keeps its own when it differs from the segment's."""
+    words: dict[str, int] = {}
+    for b in story.blocks:
+        key = b.language or lang
+        words[key] = words.get(key, 0) + len(b.full_text().split())
+    if not words or all(b.language is None for b in story.blocks):
+        return None, ()
+    main = max(words, key=words.get)
+    seg_lang = main if main != lang and words[main] > 0.6 * sum(words.values()) else lang
+    lines = ([None] if with_title else []) + [None if (b.language or lang) == seg_lang else (b.language or lang)
+                                              for b in story.blocks]
+    return (seg_lang if seg_lang != lang else None), tuple(lines) if any(lines) else ()
 
 
 def draft_script(
@@ -156,7 +222,7 @@ def draft_script(
     sentence ends marked for the voice), ready for the normalize stage (``speak``)."""
     config = config or ShowConfig()
     lang = doc.language or config.show.language
-    t = templates_for(lang, config)
+    t = templates_for(lang, config, doc.cadence)
     show = config.show.name or doc.publication or t.get("show_fallback") or doc.title
     date = spoken_date(doc.published, t)
     voice_for = voice_for or (lambda role: SEGMENT_ROLE.get(role, role))  # the casting role, no profile
@@ -181,6 +247,7 @@ def draft_script(
     story_n = 0
     section_n = 0
     for part in doc.stories:
+        part = _foreign(part, t)
         if part.kind == "sponsor":
             if not config.show.read_sponsors:
                 continue
@@ -202,14 +269,18 @@ def draft_script(
                 line = _fmt(t, "next_story", story_n - 1, **fields, story=part.title, n=story_n + 1)
             story_n += 1
             segments.append(seg("transition", line, line))
-            segments.append(seg("story", part.title, part.title + "\n" + story_text(part),
-                                spoken=_spoken_story(part), url=part.url))
+            language, passages = _languages(part, lang, with_title=True)
+            segments.append(replace(seg("story", part.title, part.title + "\n" + story_text(part),
+                                        spoken=_spoken_story(part), url=part.url),
+                                    language=language, passages=passages))
         else:
             line = _fmt(t, "section", section_n, **fields, story=part.title, n=section_n + 1)
             section_n += 1
             segments.append(seg("transition", line, line))
-            segments.append(seg("section", part.title, part.title + "\n" + story_text(part),
-                                spoken="\n".join(_spoken_blocks(part)), url=part.url))
+            language, passages = _languages(part, lang, with_title=False)
+            segments.append(replace(seg("section", part.title, part.title + "\n" + story_text(part),
+                                        spoken="\n".join(_spoken_blocks(part)), url=part.url),
+                                    language=language, passages=passages))
 
     outro_lines = [_sentence(x) for x in doc.closing]
     outro_lines.append(_fmt(t, "outro" if date else "outro_no_date", **fields))

@@ -38,6 +38,7 @@ import lxml.etree
 
 from .errors import SourceError, redact
 from .models import Issue
+from .parse.meta import cadence_from_gaps, publication_from_sender
 
 MAX_BYTES = 50 * 1024 * 1024  # what we read from a file or a URL at most (AUDIO_EDITION_MAX_SOURCE_MB)
 FETCH_TIMEOUT = 20.0  # seconds, for the whole download of a URL
@@ -99,9 +100,38 @@ def _looks_binary(data: bytes) -> str | None:
     return None
 
 
+def _detect_and_decode(data: bytes) -> str:
+    """No BOM, no declared charset: UTF-8 when it is (most mail and web), a few stray bytes in
+    UTF-8 read as cp1252 (text pasted from Word), else what charset-normalizer finds."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    valid = sum(1 for ch in text if ch > "\x7f") - invalid
+    if valid and valid * 2 >= invalid:  # real UTF-8 sequences as well as strays: UTF-8 with strays
+        return data.decode("utf-8", errors="audio_edition_cp1252")
+    import charset_normalizer
+
+    results = charset_normalizer.from_bytes(data[:200000])
+    best = results.best()
+    # on short texts a Baltic or Central European code page often scores as well as windows-1252
+    # for French or English words; the web's default for undeclared pages wins a near tie
+    western = next((r for r in results if r.encoding == "cp1252"), None)
+    if best is not None and western is not None and western.chaos <= best.chaos + 0.05:
+        best = western
+    if best is not None and best.encoding:
+        try:
+            return data.decode(best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
 def decode_bytes(data: bytes, where: str, declared: str | None = None) -> str:
     """Bytes → text: BOM first, then the declared charset (HTTP, MIME, ``<meta>``, XML
-    declaration), then UTF-8 with stray bytes read as cp1252."""
+    declaration), then detection (UTF-8, else charset-normalizer)."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="audio_edition_cp1252")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -112,7 +142,9 @@ def decode_bytes(data: bytes, where: str, declared: str | None = None) -> str:
     if charset is None:
         m = _XML_ENCODING.search(data[:512]) or _META_CHARSET.search(data[:8192])
         charset = _norm_charset(m.group(1).decode("ascii", "replace")) if m else None
-    if charset in (None, "utf-8") or charset.startswith("utf-16") and b"\x00" not in data[:1024]:
+    if charset is None:
+        return _detect_and_decode(data)
+    if charset == "utf-8" or charset.startswith("utf-16") and b"\x00" not in data[:1024]:
         return data.decode("utf-8", errors="audio_edition_cp1252")
     try:
         return data.decode(charset)
@@ -234,15 +266,7 @@ def read_eml(data: bytes, where: str, source: str | None = None, ident: str = ""
             published = parse_date(raw_date)
     sender = header("From")
     name = email.utils.parseaddr(sender)[0] if sender else ""
-    # "Dan at The Sunday Ledger", "Léa de chez Bidule": the publication is the second part
-    m = re.match(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)? (?:at|from|de chez|chez|@|\||/|[-–—]) (.{2,})$", name)
-    if m:
-        name = m.group(1).strip()
-    # "L'équipe Tech.Rocks", "The Morning Brew team": the team is the publication's
-    m = re.match(r"^(?:l['’][ée]quipe (?:de |d['’])?|the team (?:at|of|behind) |team )(.{2,})$", name, re.I) or \
-        re.match(r"^(?:the )?(.{2,}?) team$", name, re.I)
-    if m:
-        name = m.group(1).strip()
+    name = publication_from_sender(name)
     meta = {"source_kind": "email"}
     if name:
         meta["publication"] = name
@@ -309,6 +333,9 @@ def _parse_xml(text: str, where: str):
     parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                                   recover=True, remove_comments=True, remove_pis=True, dtd_validation=False,
                                   attribute_defaults=False)
+    # the text is decoded already (by its declared encoding): a declaration left in would make lxml
+    # decode the UTF-8 bytes below a second time as windows-1252 or ISO-8859-1
+    text = re.sub(r"^\ufeff?\s*<\?xml\b[^>]*\?>", "", text, count=1)
     try:
         return lxml.etree.fromstring(text.encode("utf-8"), parser=parser)
     except (lxml.etree.XMLSyntaxError, ValueError) as exc:
@@ -392,6 +419,11 @@ def read_feed(text: str, where: str, base: str, latest: int | None = None, since
     # oldest first: feeds list newest first, but do not trust that
     if all(i.published for i in issues):
         issues.sort(key=lambda i: i.published)
+        days = [(date.fromisoformat(b.published) - date.fromisoformat(a.published)).days
+                for a, b in zip(issues, issues[1:])]
+        cadence = cadence_from_gaps(days)
+        if cadence:  # what the dates show beats what the words suggest
+            issues = [replace(i, feed_meta={**i.feed_meta, "cadence": cadence}) for i in issues]
     else:
         issues.reverse()
     return select(issues, latest=latest, since=since, where=where)

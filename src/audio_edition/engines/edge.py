@@ -37,12 +37,14 @@ import time
 import unicodedata
 import wave
 from pathlib import Path
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from ..errors import SynthesisError, UsageError
 from ..ffmpeg import ffmpeg_exe
 from ..fsutil import CACHE_DIR, atomic_write_text
 from ..models import Boundary, SynthResult
+from ..normalize.lexicon import apply_engine_lexicon, engine_lexicon_tag
+from .chunks import join_wavs, split_text
 
 SAMPLE_RATE = 24000  # edge's audio-24khz-48kbitrate-mono-mp3, decoded
 TICKS_PER_SECOND = 10_000_000
@@ -96,55 +98,6 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: Callable[[], float
     if retry_after is not None:
         delay = max(delay, min(cap, retry_after))
     return delay
-
-
-# --- text splitting ------------------------------------------------------------------------
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[»”\")\]]*\s+")
-_CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
-
-
-def split_text(text: str, max_chars: int) -> list[str]:
-    """Split ``text`` into pieces of at most ``max_chars`` and similar sizes, at sentence ends
-    when possible.
-
-    A sentence longer than ``max_chars`` is cut at clause punctuation, then at spaces; a
-    single word longer than ``max_chars`` is kept whole. Joining the pieces with spaces
-    gives the text back (modulo whitespace).
-    """
-    text = " ".join(text.split())
-    if len(text) <= max_chars:
-        return [text] if text else []
-    sentences = [s for s in _SENTENCE_END.split(text) if s]
-    units: list[str] = []
-    for s in sentences:
-        if len(s) <= max_chars:
-            units.append(s)
-            continue
-        for clause in _CLAUSE_END.split(s):
-            if len(clause) <= max_chars:
-                units.append(clause)
-            else:
-                units.extend(clause.split(" "))
-    # As many pieces as needed, of similar sizes (they are synthesized concurrently, so the
-    # longest one sets the pace): pack up to a balanced target, never beyond max_chars.
-    left = -(-len(text) // max_chars)  # pieces still to make
-    remaining = len(text)
-    pieces: list[str] = []
-    current = ""
-    for u in units:
-        grown = len(current) + 1 + len(u)
-        ideal = remaining / left
-        if current and (grown > max_chars or (left > 1 and abs(len(current) - ideal) <= abs(grown - ideal))):
-            pieces.append(current)
-            remaining -= len(current) + 1
-            left = max(1, left - 1)
-            current = u
-        else:
-            current = f"{current} {u}" if current else u
-    if current:
-        pieces.append(current)
-    return pieces
 
 
 # --- completeness --------------------------------------------------------------------------
@@ -202,7 +155,7 @@ async def decode_mp3(src: str | Path, dst: str | Path, sample_rate: int = SAMPLE
     )
     try:
         _, err = await asyncio.wait_for(proc.communicate(), timeout)
-    except (asyncio.TimeoutError, asyncio.CancelledError):
+    except (TimeoutError, asyncio.CancelledError):
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
         await proc.wait()
@@ -217,27 +170,10 @@ async def decode_mp3(src: str | Path, dst: str | Path, sample_rate: int = SAMPLE
         raise Incomplete(f"decoded audio is unreadable: {exc}") from None
 
 
-def concat_wavs(parts: list[str], out_path: str, block_frames: int = 1 << 16) -> float:
-    """Join mono 16-bit WAVs of one sample rate into ``out_path``, streaming; return duration."""
-    total = 0
-    rate = None
-    with wave.open(out_path, "wb") as out:
-        for p in parts:
-            with wave.open(p, "rb") as w:
-                if rate is None:
-                    rate = w.getframerate()
-                    out.setnchannels(1)
-                    out.setsampwidth(2)
-                    out.setframerate(rate)
-                elif w.getframerate() != rate:
-                    raise SynthesisError(f"cannot join pieces at {w.getframerate()} Hz and {rate} Hz")
-                while True:
-                    frames = w.readframes(block_frames)
-                    if not frames:
-                        break
-                    out.writeframes(frames)
-                total += w.getnframes()
-    return total / (rate or SAMPLE_RATE)
+def concat_wavs(parts: list[str], out_path: str) -> float:
+    """Join mono 16-bit WAVs of one sample rate into ``out_path``, sample-exact; return duration."""
+    frames, rate = join_wavs(parts, out_path)
+    return frames / (rate or SAMPLE_RATE)
 
 
 # --- voice list ----------------------------------------------------------------------------
@@ -345,6 +281,23 @@ def _retryable(exc: BaseException) -> bool:
     ))
 
 
+def _pushback(exc: BaseException) -> str | None:
+    """The service pushing back (throttle, refusal, reset, stall), as a short reason; else None."""
+    import aiohttp
+
+    if isinstance(exc, aiohttp.ClientResponseError):
+        if exc.status in (403, 429) or exc.status >= 500:
+            return f"HTTP {exc.status}"
+        return None
+    if isinstance(exc, asyncio.TimeoutError):
+        return "timeout"
+    if isinstance(exc, (aiohttp.ClientError, ConnectionError)):
+        return "connection reset"
+    if isinstance(exc, Incomplete) and not isinstance(exc, NoBoundaries):
+        return "stream cut"
+    return None
+
+
 def _service_error(exc: BaseException) -> bool:
     """A failure the service or the client reported (not a bug of ours): fatal, but one line."""
     import aiohttp
@@ -369,20 +322,24 @@ class EdgeEngine:
     """
 
     name = "edge"
+    # (min, max) characters per chunk the runner sends as one request: about 20 to 55 s of
+    # speech, so a long story streams as several requests in parallel
+    chunk_chars = (300, 800)
     output_format = f"wav-s16le-mono-{SAMPLE_RATE}"
 
     def __init__(self, *, attempts: int = 5, backoff: float = 1.0, backoff_max: float = 30.0,
                  deadline: float = 20.0, deadline_per_char: float = 0.03, max_chars: int = 1500,
                  boundary: str = "word", cache_dir: str | Path | None = None, connect_timeout: int = 10,
                  check_completeness: bool = True, sleep: Callable[[float], Awaitable[None]] | None = None,
-                 rng: Callable[[], float] = random.random, **_ignored) -> None:
+                 rng: Callable[[], float] = random.random, lexicon=None, **_ignored) -> None:
         if attempts < 1:
             raise UsageError("edge: attempts must be at least 1")
         if boundary not in ("word", "sentence"):
             raise UsageError(f"edge: boundary must be 'word' or 'sentence', not {boundary!r}")
         if max_chars < 100:
             raise UsageError("edge: max_chars must be at least 100")
-        self.version = edge_version()
+        self.lexicon = lexicon  # the show's lexicon: its [lexicon.edge] table adds to the built-in one
+        self.version = f"{edge_version()}; {engine_lexicon_tag(self.name, lexicon)}"
         self.attempts = attempts
         self.backoff = backoff
         self.backoff_max = backoff_max
@@ -413,6 +370,7 @@ class EdgeEngine:
 
         The raised error carries ``attempts`` (how many requests were made).
         """
+        text = apply_engine_lexicon(text, self.name, voice, self.lexicon)  # the very last text step
         if not text.strip():
             raise SynthesisError("edge: nothing to say (empty text)")
         if not is_edge_voice(voice):
@@ -473,8 +431,12 @@ class EdgeEngine:
         try:
             for attempt in range(1, self.attempts + 1):
                 try:
-                    async with self.limiter or contextlib.nullcontext():
-                        boundaries = await asyncio.wait_for(self._stream(text, voice, rate, pitch, mp3), deadline)
+                    limiter = self.limiter
+                    async with limiter or contextlib.nullcontext():
+                        boundaries, first_byte = await asyncio.wait_for(
+                            self._stream(text, voice, rate, pitch, mp3), deadline)
+                    if hasattr(limiter, "success"):
+                        limiter.success(first_byte)
                     duration = await decode_mp3(mp3, out_path)
                     if self.check_completeness:
                         problem = completeness_problem(text, boundaries, duration)
@@ -484,6 +446,9 @@ class EdgeEngine:
                                        boundaries=tuple(boundaries), engine=self.name, voice=voice,
                                        attempts=attempt)
                 except Exception as exc:
+                    reason = _pushback(exc)
+                    if reason and hasattr(self.limiter, "throttled"):
+                        self.limiter.throttled(reason)
                     if not _retryable(exc):
                         if _service_error(exc):
                             err = SynthesisError(f"edge ({voice}): {_describe(exc)}")
@@ -522,8 +487,11 @@ class EdgeEngine:
         err.attempts = self.attempts
         raise err
 
-    async def _stream(self, text: str, voice: str, rate: int, pitch: int, mp3_path: str) -> list[Boundary]:
-        """One attempt: a fresh Communicate, its audio streamed to ``mp3_path``."""
+    async def _stream(self, text: str, voice: str, rate: int, pitch: int,
+                      mp3_path: str) -> tuple[list[Boundary], float | None]:
+        """One attempt: a fresh Communicate, its audio streamed to ``mp3_path``.
+
+        Returns the boundaries and the seconds until the first audio arrived."""
         import edge_tts
 
         comm = edge_tts.Communicate(
@@ -532,11 +500,15 @@ class EdgeEngine:
             connect_timeout=self.connect_timeout, receive_timeout=max(1, int(self.deadline)),
         )
         boundaries: list[Boundary] = []
+        sent = time.monotonic()
+        first_byte = None
         with open(mp3_path, "wb") as fh:
             async with contextlib.aclosing(comm.stream()) as stream:
                 async for chunk in stream:
                     kind = chunk.get("type")
                     if kind == "audio":
+                        if first_byte is None:
+                            first_byte = time.monotonic() - sent
                         fh.write(chunk["data"])
                     elif kind in ("WordBoundary", "SentenceBoundary"):
                         boundaries.append(Boundary(
@@ -545,4 +517,4 @@ class EdgeEngine:
                             text=chunk["text"],
                             kind="word" if kind == "WordBoundary" else "sentence",
                         ))
-        return boundaries
+        return boundaries, first_byte

@@ -2,6 +2,9 @@
 
 espeak-ng keeps global state (one voice, one callback, one output buffer), so every call
 holds a process-wide lock: concurrent callers are serialized and never mix their audio.
+Parallelism comes from processes instead: the engine pickles (it holds only its version) and
+the runner runs it in a pool of worker processes, each with its own libespeak-ng.
+The audio is written straight to PCM WAV, never through an MP3.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from array import array
 
 from ..errors import SynthesisError
 from ..models import Boundary, SynthResult
+from ..normalize.lexicon import apply_engine_lexicon, engine_lexicon_tag
 
 # espeak_AUDIO_OUTPUT
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -212,12 +216,16 @@ class EspeakEngine:
     """Offline, deterministic, fast: the engine for tests and offline builds."""
 
     name = "espeak"
+    processes = True  # the runner may synthesize in worker processes, one libespeak-ng each
+    chunk_chars = (600, 3000)  # (min, max) per chunk: fast enough that chunks only balance the workers
 
-    def __init__(self, **_options) -> None:
-        self.version = f"espeak-ng {espeak_version()}"
+    def __init__(self, lexicon=None, **_options) -> None:
+        self.lexicon = lexicon  # the show's lexicon: its [lexicon.espeak] table adds to the built-in one
+        self.version = f"espeak-ng {espeak_version()}; {engine_lexicon_tag(self.name, lexicon)}"
 
     def synthesize(self, text: str, voice: str, rate: int, pitch: int, out_path: str) -> SynthResult:
         global _current
+        text = apply_engine_lexicon(text, self.name, voice, self.lexicon)  # the very last text step
         if not text.strip():
             raise SynthesisError("espeak: nothing to say (empty text)")
         wpm = max(80, min(450, round(DEFAULT_WPM * (1 + rate / 100))))

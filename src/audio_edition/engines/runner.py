@@ -1,17 +1,25 @@
-"""Synthesize every segment of an episode: cache in front, bounded concurrency, fallback, report.
+"""Synthesize every segment of an episode: cache in front, chunks in parallel, fallback, report.
 
 ``synthesize_all(jobs, engine_name=..., cache_dir=...)`` is what the build calls:
 
-1. every job's cache key is computed and looked up first (hits cost no network at all);
-2. the misses go, longest first, to at most ``concurrency`` workers (default 3, at most 8)
-   sharing one event loop; an async engine (edge) streams concurrently, a blocking one (espeak) runs in a
-   thread — espeak serializes itself with a process-wide lock;
-3. each result is moved into the cache the moment it is complete, so a build that stops
+1. every segment is cut into chunks at paragraph and sentence ends (``chunks.chunk_text``,
+   bounds from the engine's ``chunk_chars``); the segment's cache key (one chunk: the chunk's
+   own; several: a hash of the chunks' keys) is looked up first, then each chunk's, so a
+   warm rebuild costs no network at all and an edited paragraph re-synthesizes one chunk;
+2. the missing chunks go, longest first, to the workers sharing one event loop. An async
+   engine (edge) streams concurrently under an :class:`AdaptiveLimiter` (start at 6, AIMD,
+   never past ``concurrency``, default 8); a blocking engine that can run in processes
+   (espeak: one libespeak-ng per process) runs in a pool of worker processes, one per core;
+3. each chunk is moved into the cache the moment it is complete, and a segment's chunks are
+   joined sample-exact into one WAV, cached under the segment's key, so a build that stops
    half-way keeps everything it made and the next run resumes;
-4. a segment that still fails after the engine's retries is synthesized by
-   ``fallback_engine`` if one is given (and recorded as a fallback); otherwise no new
-   segment is started, those in flight finish (and are cached), and the build stops with a
+4. a segment one of whose chunks still fails after the engine's retries is synthesized whole
+   by ``fallback_engine`` if one is given (and recorded as a fallback); otherwise no new
+   chunk is started, those in flight finish (and are cached), and the build stops with a
    one-line SynthesisError naming the segment.
+
+The list returned also carries ``synthesis``: what this run did (chunks, concurrency used,
+pushback seen), recorded under ``synthesis`` in ``episode.json``.
 
 Audio lives in cache files, never in memory: a ``SegmentAudio`` holds a path, the
 boundaries and a few report fields, so memory stays flat with episode length.
@@ -21,19 +29,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import os
 import re
-from dataclasses import dataclass, replace
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Sequence
 
 from ..errors import AudioEditionError, SynthesisError, UsageError
 from ..models import Boundary, SynthResult
 from . import get_engine
 from .cache import DEFAULT_CACHE_DIR, SegmentCache, key_for
+from .chunks import chunk_text, join_wavs, shift_boundaries
+from .concurrency import DEFAULT_START, AdaptiveLimiter
 
-DEFAULT_CONCURRENCY = 3
+DEFAULT_CONCURRENCY = 8  # the ceiling: an online engine starts lower and adapts
 MAX_CONCURRENCY = 8
+DEFAULT_CHUNK_CHARS = (300, 1500)  # (min, max) characters per chunk, unless the engine says otherwise
 
 
 @dataclass(frozen=True)
@@ -145,9 +159,59 @@ def default_fallback_voice(voice: str) -> str:
 ProgressCallback = Callable[[int, int, SegmentAudio], None]
 
 
-def synthesize_all(jobs: Sequence[SynthJob], **options) -> list[SegmentAudio]:
+class SynthBatch(list):
+    """The segments' audio in job order, and ``synthesis``: what the run did, for episode.json."""
+
+    synthesis: dict
+
+    def __init__(self, items=(), synthesis: dict | None = None) -> None:
+        super().__init__(items)
+        self.synthesis = synthesis or {}
+
+
+def synthesize_all(jobs: Sequence[SynthJob], **options) -> SynthBatch:
     """Audio for every job, in job order: ``asynthesize_all`` run to completion (same options)."""
     return asyncio.run(asynthesize_all(jobs, **options))
+
+
+def segment_key(chunk_keys: Sequence[str]) -> str:
+    """A segment's cache key: its one chunk's, or (several chunks) a hash of theirs, in order."""
+    if len(chunk_keys) == 1:
+        return chunk_keys[0]
+    return hashlib.sha256(("joined:" + ",".join(chunk_keys)).encode()).hexdigest()
+
+
+@dataclass
+class _Plan:
+    """A distinct segment to make: its chunks and what has come back for each."""
+
+    key: str
+    indexes: list[int]  # every job with this key (the same text and voice said twice)
+    chunks: list[str]
+    chunk_keys: list[str]
+    results: list[SynthResult | None] = field(default_factory=list)
+    made: list[bool] = field(default_factory=list)  # synthesized in this run (not a cache hit)
+    failed: bool = False
+
+    def remaining(self) -> int:
+        return sum(r is None for r in self.results)
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _process_pool(workers: int):
+    """Worker processes for a blocking engine. ``fork`` when this process runs no other thread
+    (cheap, and safe then); otherwise ``forkserver`` (a fork with threads can inherit a held lock)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
 
 
 async def asynthesize_all(
@@ -161,27 +225,35 @@ async def asynthesize_all(
     engine_options: dict | None = None,
     engine=None,
     fallback=None,
-) -> list[SegmentAudio]:
+) -> SynthBatch:
     """Audio for every job, in job order. See the module docstring.
 
     ``engine`` / ``fallback`` may be given as instances (tests); otherwise they are built
     from ``engine_name`` / ``fallback_engine`` with ``engine_options``.
     ``on_progress(done, total, segment)`` is called as each segment is ready (cache hits
-    first), in the caller's thread.
+    first), in the caller's thread. ``engine_options`` may also hold ``start_concurrency``
+    (requests in flight at first, default 6) and ``chunk_chars`` ((min, max) per chunk).
     """
     check_concurrency(concurrency)
+    started = time.perf_counter()
     cache = SegmentCache(cache_dir)
-    options = {"cache_dir": Path(cache_dir), **(engine_options or {})}
+    extra = dict(engine_options or {})
+    start = int(extra.pop("start_concurrency", DEFAULT_START))
+    chunk_chars = extra.pop("chunk_chars", None)
+    options = {"cache_dir": Path(cache_dir), **extra}
     if engine is None:
         engine = get_engine(engine_name, **options)
     if fallback is None and fallback_engine and fallback_engine != engine.name:
         fallback = get_engine(fallback_engine, **options)
     if fallback is not None and fallback.name == engine.name:
         fallback = None
+    lo, hi = chunk_chars or getattr(engine, "chunk_chars", DEFAULT_CHUNK_CHARS)
 
+    limiter = None
     for eng in (engine, fallback):
         if eng is not None and hasattr(eng, "limiter"):
-            eng.limiter = asyncio.Semaphore(concurrency)  # requests in flight, pieces included
+            eng.limiter = AdaptiveLimiter(concurrency, start)  # requests in flight, pieces included
+            limiter = limiter or eng.limiter
 
     total = len(jobs)
     results: list[SegmentAudio | None] = [None] * total
@@ -194,81 +266,166 @@ async def asynthesize_all(
         if on_progress is not None:
             on_progress(done, total, seg)
 
-    # 1. cache hits, and one synthesis per distinct key
-    keys = [key_for(engine, j.text, j.voice, j.rate, j.pitch) for j in jobs]
-    todo: dict[str, list[int]] = {}
-    for i, (job, key) in enumerate(zip(jobs, keys)):
-        if key in todo:
-            todo[key].append(i)
+    # 1. segment hits; one plan per distinct segment key
+    plans: dict[str, _Plan] = {}
+    hits: dict[str, SynthResult | None] = {}
+
+    def lookup(key: str) -> SynthResult | None:
+        if key not in hits:
+            hits[key] = cache.get(key)
+        return hits[key]
+
+    n_chunks = 0
+    for i, job in enumerate(jobs):
+        chunks = chunk_text(job.text, lo, hi) or [job.text]
+        chunk_keys = [key_for(engine, c, job.voice, job.rate, job.pitch) for c in chunks]
+        key = segment_key(chunk_keys)
+        if key in plans:
+            plans[key].indexes.append(i)
             continue
-        hit = cache.get(key)
+        hit = lookup(key)
         if hit is not None:
             finish(i, SegmentAudio(job, hit, key))
-        else:
-            todo[key] = [i]
+            continue
+        n_chunks += len(chunks)
+        plans[key] = _Plan(key, [i], chunks, chunk_keys, [None] * len(chunks), [False] * len(chunks))
 
-    # 2. the misses, at most `concurrency` at a time
-    # Longest first: the workers then finish at about the same time (a long story started
-    # last would otherwise run alone at the end). Results still come back in script order.
-    queue = sorted(todo.items(), key=lambda kv: (len(jobs[kv[1][0]].text), -kv[1][0]))  # pop() = longest
+    # 2. chunk hits (an edited segment keeps its untouched chunks); one synthesis per distinct chunk
+    work: dict[str, list[tuple[_Plan, int]]] = {}
+    for plan in plans.values():
+        for pos, ck in enumerate(plan.chunk_keys):
+            hit = lookup(ck) if len(plan.chunks) > 1 else None  # one chunk: its key just missed
+            if hit is not None:
+                plan.results[pos] = hit
+            else:
+                work.setdefault(ck, []).append((plan, pos))
+    ready = [p for p in plans.values() if p.remaining() == 0]  # every chunk cached, only the join missing
+
+    # Longest first: the workers then finish at about the same time (a long chunk started last
+    # would otherwise run alone at the end). Results still come back in script order.
+    def order(ck: str):
+        plan, pos = work[ck][0]
+        return (len(plan.chunks[pos]), -plan.indexes[0], -pos)
+
+    queue = sorted(work, key=order)  # pop() = longest
     failures: list[tuple[int, SynthesisError]] = []
     stop = False
+    made_chunks = 0
 
-    async def run(eng, job: SynthJob, voice: str, rate: int, pitch: int, key: str) -> SynthResult:
+    pool = None
+    workers = min(concurrency, len(queue))
+    if not hasattr(engine, "asynthesize") and getattr(engine, "processes", False):
+        workers = min(workers, _cpus())
+        if workers > 1:
+            pool = _process_pool(workers)
+    loop = asyncio.get_running_loop()
+
+    async def run(eng, text: str, voice: str, rate: int, pitch: int, key: str, job: SynthJob) -> SynthResult:
         tmp = cache.temp_wav()
         try:
             if hasattr(eng, "asynthesize"):
-                result = await eng.asynthesize(job.text, voice, rate, pitch, str(tmp))
+                result = await eng.asynthesize(text, voice, rate, pitch, str(tmp))
+            elif pool is not None and eng is engine:
+                result = await loop.run_in_executor(pool, eng.synthesize, text, voice, rate, pitch, str(tmp))
             else:
-                result = await asyncio.to_thread(eng.synthesize, job.text, voice, rate, pitch, str(tmp))
-            return await asyncio.to_thread(cache.put, key, tmp, result, text=job.text, role=job.role)
+                result = await asyncio.to_thread(eng.synthesize, text, voice, rate, pitch, str(tmp))
+            return await asyncio.to_thread(cache.put, key, tmp, result, text=text, role=job.role)
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
 
-    async def one(key: str, indexes: list[int]) -> None:
-        job = jobs[indexes[0]]
-        try:
-            result = await run(engine, job, job.voice, job.rate, job.pitch, key)
-            seg = SegmentAudio(job, result, key, attempts=result.attempts)
-        except SynthesisError as exc:
-            attempts = getattr(exc, "attempts", 1)
-            if fallback is None:
-                failures.append((indexes[0], exc))
-                return
-            fb_voice = job.fallback_voice or default_fallback_voice(job.voice)
-            fb_rate = job.rate if job.fallback_rate is None else job.fallback_rate
-            fb_pitch = job.pitch if job.fallback_pitch is None else job.fallback_pitch
-            fb_key = key_for(fallback, job.text, fb_voice, fb_rate, fb_pitch)
-            hit = cache.get(fb_key)
-            try:
-                result = hit if hit is not None else await run(fallback, job, fb_voice, fb_rate, fb_pitch, fb_key)
-            except SynthesisError as fb_exc:
-                failures.append((indexes[0], SynthesisError(f"{exc}; fallback {fallback.name} failed too: {fb_exc}")))
-                return
-            result = replace(result, fallback=True)
-            seg = SegmentAudio(job, result, fb_key, attempts=attempts, fallback_reason=str(exc))
-        finish(indexes[0], seg)
-        for i in indexes[1:]:  # the same text and voice elsewhere in the episode
+    def deliver(plan: _Plan, seg: SegmentAudio) -> None:
+        finish(plan.indexes[0], seg)
+        for i in plan.indexes[1:]:  # the same text and voice elsewhere in the episode
             finish(i, SegmentAudio(jobs[i], replace(seg.result, cached=True, attempts=0), seg.key))
+
+    async def complete(plan: _Plan) -> None:
+        """Every chunk is there: the segment's audio is the chunk itself, or the chunks joined."""
+        job = jobs[plan.indexes[0]]
+        parts: list[SynthResult] = plan.results  # type: ignore[assignment]
+        made = [p for p, m in zip(parts, plan.made) if m]
+        if len(parts) == 1:
+            result = parts[0]
+        else:
+            tmp = cache.temp_wav()
+            try:
+                frames, rate = await asyncio.to_thread(join_wavs, [p.audio_path for p in parts], str(tmp))
+                boundaries = shift_boundaries([(p.boundaries, round(p.duration * p.sample_rate)) for p in parts], rate)
+                joined = SynthResult(str(tmp), rate, frames / rate, boundaries, engine=parts[0].engine,
+                                     voice=parts[0].voice, attempts=1 + sum(p.attempts - 1 for p in made))
+                result = await asyncio.to_thread(cache.put, plan.key, tmp, joined, text=job.text, role=job.role,
+                                                 chunks=plan.chunk_keys)
+            finally:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+            if not made:  # joined from cached chunks: nothing was synthesized
+                result = replace(result, cached=True, attempts=0)
+        deliver(plan, SegmentAudio(job, result, plan.key, attempts=result.attempts if made else 0))
+
+    async def fail(plan: _Plan, exc: SynthesisError) -> None:
+        if plan.failed:
+            return
+        plan.failed = True
+        job = jobs[plan.indexes[0]]
+        attempts = getattr(exc, "attempts", 1)
+        if fallback is None:
+            failures.append((plan.indexes[0], exc))
+            return
+        fb_voice = job.fallback_voice or default_fallback_voice(job.voice)
+        fb_rate = job.rate if job.fallback_rate is None else job.fallback_rate
+        fb_pitch = job.pitch if job.fallback_pitch is None else job.fallback_pitch
+        fb_key = key_for(fallback, job.text, fb_voice, fb_rate, fb_pitch)
+        hit = cache.get(fb_key)
+        try:
+            result = hit if hit is not None else await run(fallback, job.text, fb_voice, fb_rate, fb_pitch, fb_key,
+                                                           job)
+        except SynthesisError as fb_exc:
+            failures.append((plan.indexes[0], SynthesisError(f"{exc}; fallback {fallback.name} failed too: {fb_exc}")))
+            return
+        result = replace(result, fallback=True)
+        deliver(plan, SegmentAudio(job, result, fb_key, attempts=attempts, fallback_reason=str(exc)))
+
+    async def one(ck: str) -> None:
+        nonlocal made_chunks
+        users = [(plan, pos) for plan, pos in work[ck] if not plan.failed]
+        if not users:
+            return  # its segment already failed (and fell back, or stops the build)
+        plan, pos = users[0]
+        job = jobs[plan.indexes[0]]
+        try:
+            result = await run(engine, plan.chunks[pos], job.voice, job.rate, job.pitch, ck, job)
+        except SynthesisError as exc:
+            for p, _ in users:
+                await fail(p, exc)
+            return
+        made_chunks += 1
+        for p, i in users:
+            p.results[i] = result
+            p.made[i] = True
+            if p.remaining() == 0 and not p.failed:
+                await complete(p)
 
     async def worker() -> None:
         nonlocal stop
         while queue and not stop:
-            key, indexes = queue.pop()
-            await one(key, indexes)
+            await one(queue.pop())
             if failures:
                 stop = True  # finish what is in flight (it gets cached), start nothing new
 
-    workers = [asyncio.create_task(worker()) for _ in range(min(concurrency, len(queue)) or 0)]
+    tasks = [asyncio.create_task(worker()) for _ in range(workers)]
     try:
-        await asyncio.gather(*workers)
+        for plan in ready:
+            await complete(plan)
+        await asyncio.gather(*tasks)
     except BaseException:
-        for w in workers:
+        for w in tasks:
             w.cancel()
         with contextlib.suppress(BaseException):
-            await asyncio.gather(*workers, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
         raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     if failures:
         failures.sort(key=lambda f: f[0])
@@ -282,4 +439,10 @@ async def asynthesize_all(
     missing = [i for i, r in enumerate(results) if r is None]
     if missing:  # pragma: no cover - a bug, not a user error
         raise AudioEditionError(f"internal error: segments {missing} were never synthesized")
-    return results  # type: ignore[return-value]
+    synthesis: dict = {"engine": engine.name, "chunk_chars": [lo, hi], "chunks": n_chunks,
+                       "chunks_synthesized": made_chunks, "seconds": round(time.perf_counter() - started, 2)}
+    if limiter is not None:
+        synthesis["concurrency"] = limiter.report()
+    elif made_chunks:
+        synthesis["workers"] = {"count": workers, "processes": pool is not None}
+    return SynthBatch(results, synthesis)

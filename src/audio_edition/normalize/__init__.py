@@ -7,6 +7,9 @@ numbers, money, percents, dates and times, ordinals and Roman numerals, units,
 abbreviations, acronyms and model names, URLs and e-mail addresses, emoji and
 decorative symbols. No SSML: edge voices take none, espeak reads symbols badly.
 
+The result is engine-neutral: what a careful reader says, names said as words kept as
+written (Nvidia, Copilot, YouTube), initialisms spelled ("Chat G P T"). Respellings for one
+engine are applied later, inside that engine (``apply_engine_lexicon``).
 The show's lexicon (``load_lexicon``) and the built-in one (``default_lexicon``) are
 applied before the general rules. ``explain`` lists each rewrite with its rule;
 ``speakability_issues`` lists what a voice would still stumble on.
@@ -28,7 +31,7 @@ Readings chosen where the obvious one is not what a presenter says (tests/data h
 - ranges use "à" ("vingt-deux à vingt-cinq ans", "deux mille vingt-quatre à deux mille vingt-cinq");
   "les années 1990" is "les années quatre-vingt-dix";
 - "S&P" is "S and P", "&" elsewhere "et"; ">" between words "plus que", before a number
-  "plus de"; "etc." is "ètcétéra" (espeak reads "et cetera" as "é..."); "cf." is "voir";
+  "plus de"; "etc." is "et cetera" (espeak gets "ètcétéra" from its lexicon); "cf." is "voir";
 - URLs are read as their site ("lemonde point F R"), handles and hashtags without @ or #.
 """
 
@@ -38,16 +41,26 @@ from functools import lru_cache
 from typing import Any
 
 from . import en, fr
-from .common import NEUTRAL, decoration_rules, nfkc, tidy_rules, unicode_rules, web_rules
+from .common import NEUTRAL, decoration_rules, nfkc, nfkc_tracked, spacing_rules, tidy_rules, unicode_rules, web_rules
 from .engine import Rewrite, Rule, Step, run
-from .lexicon import Lexicon, as_lexicon, default_lexicon, lexicon_from_data, lexicon_from_profile, load_lexicon
-from .speakability import (SpeakabilityIssue, UnspeakableError, check_speakable, script_issues,
-                           speakability_issues)
+from .lexicon import (
+    Lexicon,
+    apply_engine_lexicon,
+    as_lexicon,
+    default_lexicon,
+    engine_lexicon_tag,
+    lexicon_from_data,
+    lexicon_from_profile,
+    load_lexicon,
+)
+from .spans import SpanMap, Tracker
+from .speakability import SpeakabilityIssue, UnspeakableError, check_speakable, script_issues, speakability_issues
 
 __all__ = [
     "normalize", "explain", "Rewrite", "Lexicon", "load_lexicon", "default_lexicon", "lexicon_from_data",
     "lexicon_from_profile", "speakability_issues", "script_issues", "check_speakable", "SpeakabilityIssue",
-    "UnspeakableError", "diff_rows", "format_diff", "LANGUAGES",
+    "UnspeakableError", "diff_rows", "format_diff", "LANGUAGES", "apply_engine_lexicon", "engine_lexicon_tag",
+    "for_engine", "normalize_with_map", "SpanMap",
 ]
 
 LANGUAGES = ("fr", "en")
@@ -58,29 +71,38 @@ def _lang(lang: str | None) -> str:
 
 
 @lru_cache(maxsize=32)
-def _pipeline(lang: str, show: Lexicon | None) -> tuple:
+def _pipeline(lang: str, show: Lexicon | None, region: str = "") -> tuple:
     base = default_lexicon(lang)
     lex = show.over(base) if show is not None else base
     words = {"fr": fr.WORDS, "en": en.WORDS}.get(lang, NEUTRAL)
     steps: list[Rule | Step] = []
     steps += unicode_rules(words)
-    steps.append(Step("unicode", lambda text, record: nfkc(text)))
+    steps.append(Step("unicode", lambda text, record: nfkc(text), nfkc_tracked))
+    steps += spacing_rules()
     steps += decoration_rules()
     steps += web_rules(words)
-    steps.append(Step("lexicon", lex.apply))
+    steps.append(Step("lexicon", lex.apply, lex.apply))
     if lang == "fr":
         steps += fr.rules_fr(fr.reader_for(lex.letters, lex.as_words))
     elif lang == "en":
-        steps += en.rules_en()
+        steps += en.rules_en(day_first=region in en.DAY_FIRST_REGIONS)
     steps += tidy_rules()
     return tuple(steps)
 
 
+def _region(lang: str | None) -> str:
+    parts = (lang or "").replace("_", "-").lower().split("-")
+    return parts[1] if len(parts) > 1 else ""
+
+
 def _steps(lang: str | None, lexicon: Any) -> tuple:
+    region = _region(lang)
     lang = _lang(lang)
     if lang not in LANGUAGES:
         lang = "xx"  # language-neutral rules only
-    return _pipeline(lang, as_lexicon(lexicon))
+    if lang != "en" or region not in en.DAY_FIRST_REGIONS:
+        region = ""
+    return _pipeline(lang, as_lexicon(lexicon), region)
 
 
 # A removal can bring two words together that a rule reads differently ("Dr # XIV"): the
@@ -89,10 +111,10 @@ def _steps(lang: str | None, lexicon: Any) -> tuple:
 MAX_PASSES = 4
 
 
-def _fixpoint(text: str, steps: tuple, record: list[Rewrite] | None) -> str:
-    out = run(text, steps, record)
+def _fixpoint(text: str, steps: tuple, record: list[Rewrite] | None, tracker: Tracker | None = None) -> str:
+    out = run(text, steps, record, tracker)
     for _ in range(MAX_PASSES - 1):
-        again = run(out, steps, record)
+        again = run(out, steps, record, tracker)
         if again == out:
             break
         out = again
@@ -104,6 +126,20 @@ def normalize(text: str, lang: str = "fr", lexicon=None) -> str:
     if not text:
         return ""
     return _fixpoint(text, _steps(lang, lexicon), None)
+
+
+def normalize_with_map(text: str, lang: str = "fr", lexicon=None) -> tuple[str, SpanMap]:
+    """``normalize(text)`` and the span map between ``text`` and it (same rules, same result)."""
+    if not text:
+        return "", SpanMap.identity("")
+    tracker = Tracker(text)
+    spoken = _fixpoint(text, _steps(lang, lexicon), None, tracker)
+    return spoken, SpanMap(text, spoken, tuple(tracker.pieces))
+
+
+def for_engine(text: str, engine: str, lang: str = "fr", lexicon=None) -> str:
+    """What ``engine`` receives for the written ``text``: ``normalize``, then its engine lexicon."""
+    return apply_engine_lexicon(normalize(text, lang, lexicon), engine, lang, lexicon)
 
 
 def explain(text: str, lang: str = "fr", lexicon=None) -> list[Rewrite]:

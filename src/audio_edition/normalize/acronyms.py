@@ -46,6 +46,7 @@ THE AND FOR YOU ARE WAS NOT BUT ALL OUR OUT NOW HOW WHY WHO ITS
 """.split())
 
 _CAPS = "A-ZÀ-ÖØ-ÞŒ"
+_ACCENTED = re.compile("[ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒ]")
 _LOW = "a-zß-öø-ÿœ"
 
 
@@ -101,8 +102,8 @@ class AcronymReader:
             return spell(w)
         if w in self.words:
             return self.word_form(w)
-        if w in self.common:
-            return w.lower()
+        if w in self.common or _ACCENTED.search(w):
+            return w.lower()  # ÉTÉ, DÉJÀ, FRANÇAIS: French words, never initialisms
         if pronounceable(w):
             return self.word_form(w)
         return spell(w)
@@ -138,7 +139,8 @@ TOKEN = re.compile(rf"(?<![^\W\d_])[^\W\d_]*[{_CAPS}]{{2}}[^\W\d_]*")
 
 
 SHOUT = re.compile(
-    rf"(?<![\w'])(?:[{_CAPS}][{_CAPS}'’-]*(?:[ \t]+|(?=[\s,:;!?.]|$))){{3,}}"
+    rf"(?<![\w'])(?:[{_CAPS}][{_CAPS}'’-]*(?:[ \t]+|(?=[\s,:;!?.]|$))|\d+(?:[,.]\d+)?[ \t]+(?=[{_CAPS}]))"
+    rf"(?:[{_CAPS}][{_CAPS}'’-]*(?:[ \t]+|(?=[\s,:;!?.]|$))|\d+(?:[,.]\d+)?[ \t]+(?=[{_CAPS}])){{2,}}"
 )
 _ELISION = re.compile(rf"^((?:QU|[{_CAPS}])['’])(.+)$")
 
@@ -147,13 +149,15 @@ def lower_shout(m: re.Match, reader: AcronymReader) -> str:
     """Lower a run of capital words when it reads as a sentence (it holds a common word),
     keeping the acronyms in it: 'L'IA N'EST PAS LE PROBLÈME' → "l'IA n'est pas le problème"."""
     words = m.group(0).split()
-    bare = [re.sub(r"^(?:QU|[A-Z])['’]", "", w) for w in words]
+    bare = [re.sub(r"^(?:QU|[A-Z])['’]", "", w) for w in words if not w[:1].isdigit()]
     if sum(len(w) >= 2 for w in bare) < 3 or not any(w in reader.common for w in bare):
         return m.group(0)
 
     def lower_word(w: str) -> str:
         if len(w) < 2 or w in reader.words or w in reader.letters:
             return w
+        if _ACCENTED.search(w):
+            return w.lower()
         if len(w) <= 4 and w not in reader.common and " " in reader.read_caps(w):
             return w  # GPT, SNCF, AWS: an acronym inside the shout stays one
         return w.lower()
@@ -166,3 +170,32 @@ def lower_shout(m: re.Match, reader: AcronymReader) -> str:
         return lower_word(w)
 
     return re.sub(rf"[{_CAPS}][{_CAPS}'’-]*", token, m.group(0))
+
+
+_TICKER = re.compile(r"(?<=[^\W\d_])\s\((?:(?:NASDAQ|Nasdaq|NYSE|EPA|Euronext|LSE|TSX|ASX)\s?:\s?)?"
+                     r"\$?([A-Z]{1,5}(?:\.[A-Z]{1,2})?)\)")
+_EXCHANGE_TICKER = re.compile(r"\s?\((?:NASDAQ|Nasdaq|NYSE|EPA|Euronext|LSE|TSX|ASX)\s?:\s?\$?[A-Z]{1,5}"
+                              r"(?:\.[A-Z]{1,2})?\)")
+
+
+def drop_ticker(m: re.Match, reader: AcronymReader | None = None) -> str:
+    """'Nvidia (NVDA)', 'LVMH (EPA: MC)': a stock ticker after a company's name is not read
+    (a listener gains nothing from N V D A); an acronym after its expansion ('la santé (OMS)') stays."""
+    whole = m.group(0)
+    if _EXCHANGE_TICKER.fullmatch(whole):
+        return ""
+    token = m.group(1)
+    before = m.string[max(0, m.start() - 40):m.start()]
+    last = re.search(r"([^\W\d_][\w&.-]*)$", before)
+    if not last or not last.group(1)[:1].isupper():
+        return whole
+    if token.casefold() == last.group(1).casefold():
+        return ""  # 'Meta (META)'
+    if reader is not None and (token in reader.letters or token in reader.words):
+        return whole
+    words = re.findall(r"[^\W\d_]+", before)
+    capitalized = [w for w in words if w[:1].isupper()]
+    for pool in (words, capitalized):
+        if token == "".join(w[0] for w in pool[-len(token):]).upper():
+            return whole  # the initials of the words before: an acronym after its expansion
+    return ""

@@ -65,6 +65,13 @@ _PRE_MAP = str.maketrans({
 
 def unicode_rules(words: Words) -> list[Rule]:
     return [
+        # bad input first: terminal escapes, control characters, unpaired surrogates (no voice reads them,
+        # and no engine can even encode a lone surrogate)
+        rule("control", r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[@-_]?", "", gate="\x1b"),
+        rule("control", r"[\x00-\x08\x0e-\x1f\x7f-\x9f]+", "", gate="[\x00-\x08\x0e-\x1f\x7f-\x9f]"),
+        rule("control", r"[\x0b\x0c]", " ", gate="[\x0b\x0c]"),
+        rule("control", r"[\x85\u2028\u2029]", "\n", gate="[\x85\u2028\u2029]"),
+        rule("control", "[\ud800-\udfff]+", "", gate="[\ud800-\udfff]"),
         rule("fraction", r"(\d?)\s?([½¼¾])", _vulgar(words), gate='[½¼¾]'),
         rule("exponent", r"(?<=\d)²", "^2", gate='²'),
         rule("exponent", r"(?<=\d)³", "^3", gate='³'),
@@ -72,6 +79,14 @@ def unicode_rules(words: Words) -> list[Rule]:
         # a footnote mark ("written.¹", "wha¹t") is not read; "m²" after a unit stays
         rule("footnote mark", r"(?<=[^\W\d_])[¹⁴⁵⁶⁷⁸⁹⁰]+|(?<=[^\W\d_])[²³]+(?=[^\W\d_])|"
                               r"(?<=[.,;:!?)\]»”’\"'])[¹²³⁴⁵⁶⁷⁸⁹⁰]+", "", gate='[¹²³⁴⁵⁶⁷⁸⁹⁰]'),
+    ]
+
+
+def spacing_rules() -> list[Rule]:
+    """Long runs of blanks shrink first, so no later rule scans the same run again and again."""
+    return [
+        rule("spaces", r"[ \t]{3,}", " ", quiet=True, gate=r"[ \t]{3}"),
+        rule("spaces", r"\n[ \t\n]*\n", "\n\n", quiet=True, gate=r"\n[ \t]*\n[ \t]*\n"),
     ]
 
 
@@ -84,6 +99,53 @@ def nfkc(text: str) -> str:
         return text
     text = unicodedata.normalize("NFKC", text)
     return text.translate(_PRE_MAP)
+
+
+_CLUSTER = re.compile(r"[^\x00-\x7f]|.(?=[\u0300-\u036f])", re.DOTALL)
+_COMBINING_TAIL = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
+
+
+def nfkc_tracked(text: str, record, tracker) -> str:
+    """``nfkc``, each changed character (with its combining marks) handed to the span map."""
+    from .spans import replace_all
+
+    if text.isascii():
+        return text
+    target = nfkc(text)
+    if target == text:
+        return text
+    edits: list[tuple[int, int, str]] = []
+    pieces: list[str] = []
+    pos = 0
+    for m in _CLUSTER.finditer(text):
+        if m.start() < pos:
+            continue
+        end = _COMBINING_TAIL.match(text, m.end()).end()
+        cluster = text[m.start():end]
+        out = nfkc(cluster) if not cluster.isascii() else cluster
+        pieces.append(text[pos:m.start()])
+        pieces.append(out)
+        if out != cluster:
+            edits.append((m.start(), end, out))
+        pos = end
+    pieces.append(text[pos:])
+    if "".join(pieces) != target:  # a rare sequence normalized as a whole: one rewrite
+        return replace_all(text, target, tracker)
+    tracker.apply(text, edits)
+    return target
+
+
+# --- numbers too long to be amounts ------------------------------------------------------
+
+LONG_NUMBER = r"(?<![\d])(?:\d{16,}|\d{1,3}(?:[ ,.]\d{3}){5,})(?![\d])"  # 16 digits or more: a code
+
+
+def long_number_rule(digit_names: tuple[str, ...]) -> Rule:
+    """A number of 16 digits or more is read digit by digit, before any rule turns it into an int
+    (Python refuses int() on more than 4300 digits, and no listener wants 'un quintillion')."""
+    def repl(m: re.Match) -> str:
+        return " ".join(digit_names[ord(c) - 48] for c in m.group(0) if "0" <= c <= "9")
+    return rule("number", LONG_NUMBER, repl, gate=r"\d{3}[ ,.]\d{3}[ ,.]\d{3}|\d{16}")
 
 
 # --- emoji and decoration --------------------------------------------------------------
@@ -163,6 +225,13 @@ def host_words(host: str, words: Words) -> str:
     return f" {words.dot} ".join(spoken)
 
 
+SHORTENERS = ("bit\\.ly|youtu\\.be|t\\.co|goo\\.gl|tinyurl\\.com|ow\\.ly|buff\\.ly|lnkd\\.in|dlvr\\.it|is\\.gd|"
+              "rebrand\\.ly|cutt\\.ly|shorturl\\.at|tiny\\.cc|amzn\\.to|amzn\\.eu|apple\\.co|spoti\\.fi|wp\\.me|"
+              "fb\\.me|trib\\.al|bl\\.ink|rb\\.gy|t\\.ly|qr\\.io|lin\\.ee|forms\\.gle|g\\.co|git\\.io|"
+              "msft\\.it|aka\\.ms|substack\\.com/redirect|link\\.mail\\.beehiiv\\.com|mailchi\\.mp|eepurl\\.com")
+SHORTENER_GATE = "(?i)" + SHORTENERS.replace("\\.", ".")
+
+
 def web_rules(words: Words) -> list[Rule]:
     def url(m: re.Match) -> str:
         return host_words(m.group("host"), words)
@@ -184,6 +253,9 @@ def web_rules(words: Words) -> list[Rule]:
     host = r"(?P<host>(?:[\w-]+\.)+[a-zA-Z]{2,12})"
     trail = r"(?<![.,;:!?)\]'\"»])"
     return [
+        # a short link says nothing to a listener: dropped, with its scheme
+        rule("short link", rf"(?i)(?<![\w.@/-])(?:https?://)?(?:www\.)?(?:{SHORTENERS})/[^\s<>\"«»()]*{trail}", " ",
+             gate=SHORTENER_GATE),
         rule("e-mail", rf"(?<![\w.+-])(?P<local>[\w.+-]+)@{host}(?![\w@])", email, gate='@'),
         rule("url", rf"(?i)\b(?:https?://|ftp://|www\.)(?:[^\s/@]+@)?{host}(?::\d+)?(?:[/?#][^\s<>\"«»]*)?{trail}",
              url, gate='(?i)https?:|ftp:|www\\.'),
@@ -199,6 +271,7 @@ def web_rules(words: Words) -> list[Rule]:
 def tidy_rules() -> list[Rule]:
     return [
         # quotes and guillemets: the voice needs none of them
+        rule("quotes", r"(?<=\w')\s*[«“„\"‘]\s*", "", gate="'"),  # d'“intelligence” → d'intelligence
         rule("quotes", r"[«»‹›“”„‟\"]|(?<!\w)'|'(?!\w)|‘|‚", " "),
         # brackets and leftover markup characters
         rule("symbols", r"\s*\|\s*", ", ", gate='\\|'),

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Union
 
+from .spans import replace_all, tracked_sub
+
 Replacement = Union[str, Callable[[re.Match], str]]
 
 
@@ -34,11 +36,13 @@ class Rule:
     quiet: bool = False
     gate: re.Pattern | None = None  # the rule is skipped when the text holds no match of this
 
-    def apply(self, text: str, record: list[Rewrite] | None = None) -> str:
+    def apply(self, text: str, record: list[Rewrite] | None = None, tracker=None) -> str:
         if self.gate is not None and self.gate.search(text) is None:
             return text
         repl = self.repl
         if record is None or self.quiet:
+            if tracker is not None:
+                return tracked_sub(self.pattern, repl, text, tracker)
             return self.pattern.sub(repl, text)
         name = self.name
 
@@ -48,6 +52,8 @@ class Rule:
                 record.append(Rewrite(m.group(0), out, name))
             return out
 
+        if tracker is not None:
+            return tracked_sub(self.pattern, recording, text, tracker)
         return self.pattern.sub(recording, text)
 
 
@@ -80,17 +86,31 @@ def digit_gated(rules: list) -> list:
 
 
 class Step:
-    """A rewrite that is not one regex (e.g. the lexicon): a callable text, record → text."""
+    """A rewrite that is not one regex (e.g. the lexicon): a callable text, record → text.
 
-    def __init__(self, name: str, fn: Callable[[str, list[Rewrite] | None], str]) -> None:
+    ``tracked`` (text, record, tracker) → text does the same while telling the span map
+    where it changed the text; without it, the change is found by comparing the texts.
+    """
+
+    def __init__(self, name: str, fn: Callable[[str, list[Rewrite] | None], str],
+                 tracked: Callable | None = None) -> None:
         self.name = name
         self.fn = fn
+        self.tracked = tracked
 
-    def apply(self, text: str, record: list[Rewrite] | None = None) -> str:
-        return self.fn(text, record)
+    def apply(self, text: str, record: list[Rewrite] | None = None, tracker=None) -> str:
+        if tracker is None:
+            return self.fn(text, record)
+        if self.tracked is not None:
+            return self.tracked(text, record, tracker)
+        return replace_all(text, self.fn(text, record), tracker)
 
 
-def run(text: str, rules: Iterable[Rule | Step], record: list[Rewrite] | None = None) -> str:
+def run(text: str, rules: Iterable[Rule | Step], record: list[Rewrite] | None = None, tracker=None) -> str:
+    if tracker is None:
+        for r in rules:
+            text = r.apply(text, record)
+        return text
     for r in rules:
-        text = r.apply(text, record)
+        text = r.apply(text, record, tracker)
     return text

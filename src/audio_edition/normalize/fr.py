@@ -11,8 +11,16 @@ from __future__ import annotations
 import re
 
 from . import numbers_fr as nf
-from .acronyms import COMMON_WORDS_FR, SHOUT, TOKEN, AcronymReader, lower_shout
-from .common import L, UPPER, Words
+from .acronyms import _TICKER as TICKER
+from .acronyms import (
+    COMMON_WORDS_FR,
+    SHOUT,
+    TOKEN,
+    AcronymReader,
+    drop_ticker,
+    lower_shout,
+)
+from .common import UPPER, L, Words, long_number_rule
 from .engine import Rule, digit_gated, rule
 
 WORDS = Words(dot="point", at="arobase", half="et demi", quarter="quart", three_quarters="trois quarts",
@@ -46,6 +54,23 @@ minute-là nouvelle nouvelles seule seules grande grandes petite petites derniè
 livre-sterling livres-sterling victoire victoires défaite défaites partie parties vue vues
 recherche recherches requête requêtes action actions banque banques usine usines ville villes
 équipe équipes plateforme plateformes technologie technologies solution solutions tâche tâches
+branche branches filiale filiales agence agences boutique boutiques école écoles classe classes
+langue langues région régions commune communes maison maisons chaîne chaînes émission émissions
+salle salles porte portes voie voies route routes rue rues machine machines usine usines puce puces
+minute secondes nation nations semaine mesure mesures loi lois étoile planète planètes vie vies
+heure œuvre œuvres page pages fiche fiches liste listes note notes clé clés valeur valeurs
+personnalité start-ups licorne licornes levée levées transaction transactions commande commandes
+fois sortie sorties mise mises entrée entrées arme armes molécule molécules cellule cellules espèce
+espèces langue source sources piste pistes saison épisode-pilote famille familles
+""".split())
+# endings that are (almost) always feminine; the exceptions are in MASCULINE
+_FEMININE_ENDINGS = ("tion", "tions", "sion", "sions", "té", "tés", "ance", "ances", "ence", "ences", "ette",
+                     "ettes", "ure", "ures", "ude", "udes", "ière", "ières", "euse", "euses", "trice", "trices",
+                     "ade", "ades", "ise", "ises", "ée", "ées", "ie", "ies", "elle", "elles", "esse", "esses")
+MASCULINE = frozenset("""
+été étés comité comités pâté traité traités côté côtés musée musées lycée lycées trophée trophées
+silence silences incendie incendies génie génies parapluie murmure mercure cimetière cimetières
+squelette squelettes parapluies foie foies lycées athénée pygmée scarabée apogée mausolée
 """.split())
 
 
@@ -61,9 +86,21 @@ def _next_word(m: re.Match) -> str:
     return w.split("'")[-1] if "'" in w else w
 
 
+def is_feminine(word: str) -> bool:
+    """Is this noun feminine? (the list, then endings such as -tion, -té, -ance; exceptions kept)."""
+    w = word.lower()
+    if w in FEMININE or word in FEMININE:
+        return True
+    if w in MASCULINE or len(w) < 4:
+        return False
+    return w.endswith(_FEMININE_ENDINGS)
+
+
 def _feminine_follows(m: re.Match) -> bool:
     w = _next_word(m)
-    return w in FEMININE or w.lower() in FEMININE
+    if w.lower() in ("premières", "premières", "dernières", "nouvelles", "grandes", "petites", "meilleures"):
+        return True  # "les 21 premières entreprises"
+    return is_feminine(w)
 
 
 def number(int_part: str, frac: str | None = None, feminine: bool = False) -> str:
@@ -91,10 +128,10 @@ def _de(word: str) -> str:
 def _etc(m: re.Match) -> str:
     dots = m.group(1) or ""
     if dots == "...":
-        return "ètcétéra..."
+        return "et cetera..."
     if dots == "." and re.match(r"\s*(?:$|\n|[A-ZÀ-Þ«\"“])", m.string[m.end():m.end() + 3]):
-        return "ètcétéra."
-    return "ètcétéra"
+        return "et cetera."
+    return "et cetera"
 
 
 def _end(spoken: str):
@@ -128,6 +165,18 @@ ABBREVIATIONS = [
     rule("abbreviation", r"(?<![\w.])av\.\s?J\.-?C\.", _end("avant Jésus-Christ"), gate='J\\.-?C'),
     rule("abbreviation", r"(?<![\w.])apr\.\s?J\.-?C\.", _end("après Jésus-Christ"), gate='J\\.-?C'),
     rule("abbreviation", r"(?<![\w.])J\.-C\.", _end("Jésus-Christ"), gate='J\\.-C'),
+    rule("abbreviation", r"(?<![\w.])(St|Ste|Sts|Stes)-(?=[A-ZÀ-Þ])",
+         lambda m: {"St": "Saint", "Ste": "Sainte", "Sts": "Saints", "Stes": "Saintes"}[m.group(1)] + "-",
+         gate='St'),
+    rule("abbreviation", r"(?<![\w.])Me\s(?=[A-ZÀ-Þ][a-zà-ÿ])", "Maître ", gate='Me '),
+    rule("abbreviation", r"(?<![\w.])bd\.?(?=\s+[A-ZÀ-Þ])", "boulevard", gate='bd'),
+    rule("abbreviation", r"(?<![\w.])av\.(?=\s+(?:de|du|des|d'|[A-ZÀ-Þ]))", "avenue", gate='av\\.'),
+    rule("abbreviation", r"(?<![\w.])hab\.(?:\s?/\s?km[²2])?",
+         lambda m: _end("habitants par kilomètre carré" if "km" in m.group(0) else "habitants")(m), gate='hab\\.'),
+    rule("abbreviation", r"(?<![\w.])(janv|févr|fév|avr|juil|oct|nov|déc)\.(?=\s)",
+         lambda m: _MONTH_ABBR[m.group(1)], gate='(?:janv|fév|avr|juil|oct|nov|déc)\\.'),
+    rule("abbreviation", r"(?<![\w.])sept\.(?=\s\d{4})", "septembre", gate='sept\\.'),
+    rule("abbreviation", r"(?<=[IVXLCDM]e|[IVXLCDM]r) s\.", _end(" siècle"), gate=' s\\.'),
     rule("abbreviation", r"(?<![\w.])MM\.(?=\s+[A-ZÀ-Þ])", "Messieurs", gate='MM\\.'),
     rule("abbreviation", r"(?<![\w.])M\.(?=\s+[A-ZÀ-Þ])", _monsieur, gate='M\\.'),
     rule("abbreviation", r"(?<![\w.])Mr\.?(?=\s+[A-ZÀ-Þ])", "Monsieur", gate='Mr'),
@@ -211,6 +260,15 @@ def _time(m: re.Match) -> str:
     return hours
 
 
+def _duration(m: re.Match) -> str:
+    h, mm = int(m.group(1)), int(m.group(2))
+    out = nf.cardinal(h, feminine=True) + (" heures" if h >= 2 else " heure")
+    if mm:
+        out += f" {nf.cardinal(mm, feminine=True)} minute{'s' if mm >= 2 else ''}"
+    return out + ("." if m.group(0).endswith(".") and re.match(r"\s*(?:$|\n|[A-ZÀ-Þ])",
+                                                                  m.string[m.end():m.end() + 2]) else "")
+
+
 def _clock(m: re.Match) -> str:
     before = m.string[max(0, m.start() - 10):m.start()].lower()
     if re.search(r"(format|ratio)\s*$", before):
@@ -254,6 +312,7 @@ DATES = [
          lambda m: f"{m.group(1)} {_MONTH_ABBR[m.group(2)]}"),
     rule("date", rf"(?<![\w,.])1(?:er)?\s({MONTHS_RE})\b", r"premier \1", gate='1(?:er)? '),
     rule("date", r"\b([Aa]nnées)\s((?:19)?[1-9]0|20[0-9]0)(?![\d])", _decade, gate='nnées \\d'),
+    rule("duration", r"(?<![\w,.:])(\d{1,2})\s?h\s?(\d{2})\s?min\b\.?", _duration),  # 2 h 05 min
     rule("time", r"(?<![\w,.:])(\d{1,2})\s?[hH]\s?(\d{2})(?![\d])", _time),
     rule("time", r"(?<![\w,.:])(\d{1,3})\s?h(?![\w])()", _time),
     rule("time", r"(?<![\w,.:])(\d{1,2}):(\d{2})(?![\d:])", _clock),
@@ -274,7 +333,7 @@ ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 
 
 def _ordinal(m: re.Match) -> str:
-    n = int(m.group(1))
+    n = int(_int(m.group(1)))
     suffix = m.group(2).lower()
     plural = bool(m.group(3))
     if suffix in ("er", "ᵉʳ"):
@@ -326,7 +385,9 @@ def _roman(m: re.Match) -> str:
 
 
 ORDINALS = [
-    rule("ordinal", r"(?<![\w,.])(\d+)(er|ère|re|nde|nd|ème|ième|eme|e|è)(s?)(?![\w])", _ordinal),
+    rule("ordinal", r"(?<![\w,.])2(de|d)(s?)(?![\w])", lambda m: ("seconde" if m.group(1) == "de" else "second")
+         + m.group(2)),  # en 2de (school year), le 2d tour
+    rule("ordinal", rf"(?<![\w,.])({INT})(er|ère|re|nde|nd|ème|ième|eme|e|è)(s?)(?![\w])", _ordinal),
     rule("roman ordinal", r"([IVXLCDM]+)(er|ère|re|ème|e|è)(s?)(?![\w])", _roman_ordinal,
          gate=r"[IVXLCDM](?:e|er|re|ère|ème|è)s?\b"),
     rule("roman", r"([IVXLCDM]+)(er|re|ère)?(?![\w'])", _roman),
@@ -345,6 +406,7 @@ SIGNS = [
     rule("sign", r"\(\s?\+\s(?=[^\W\d_])", "(plus ", gate='\\(\\s?\\+'),
     rule("sign", r"(?<![\w,.)\]])[-](?=\d)", "moins "),
     rule("sign", r"(?<![\w,.)\]+])\+\s?(?=\d)", "plus "),
+    rule("sign", r"\b([Ee]nviron|[Qq]uelque|[Àà] peu près)\s+[~≈]\s?(?=\d)", r"\1 ", gate='[~≈]'),
     rule("sign", r"±\s?", "plus ou moins ", gate='±'),
     rule("sign", r"(?<![\w])[~≈]\s?(?=\d)", "environ "),
     rule("sign", r">=\s?(?=\d)|≥\s?(?=\d)", "au moins "),
@@ -628,7 +690,7 @@ _TWO_CAPS = re.compile("[A-ZÀ-ÖØ-ÞŒ]{2}")
 
 def acronym_rules(reader: AcronymReader) -> list[Rule]:
     return [
-        rule("capitals", SHOUT.pattern, lambda m: lower_shout(m, reader), gate='[A-ZÀ-Þ]{2}[ \\t]+[A-ZÀ-Þ]{2}'),
+        Rule("ticker", TICKER, lambda m: drop_ticker(m, reader), gate=re.compile(r"\([A-Z$]|: ?\$?[A-Z]")),
         Rule("acronym", TOKEN, lambda m: reader.read_token(m.group(0)), gate=_TWO_CAPS),
     ]
 
@@ -646,5 +708,8 @@ THOUSANDS = [
 
 
 def rules_fr(reader: AcronymReader) -> list[Rule]:
-    return digit_gated(ABBREVIATIONS + DATES + THOUSANDS + ORDINALS + RANGES + SIGNS + MONEY + PERCENTS + UNIT_RULES
+    shout = [rule("capitals", SHOUT.pattern, lambda m: lower_shout(m, reader), gate='[A-ZÀ-Þ0-9][ \\t]+[A-ZÀ-Þ]{2}')]
+    return digit_gated([long_number_rule(nf.DIGITS)] + shout + ABBREVIATIONS + DATES + THOUSANDS + ORDINALS + RANGES
+                       + SIGNS + MONEY + PERCENTS
+                       + UNIT_RULES
                        + GLUE + NUMBERS + SYMBOLS + acronym_rules(reader))

@@ -17,14 +17,16 @@ interface. In order:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..errors import ParseError
-from ..models import Document, Issue, Skipped
+from ..models import Document, Issue, Skipped, Story
 from . import platforms
 from .blocks import RawBlock, clean_text, flatten
 from .clean import _remove, _skip_subtree, css_hidden_classes, load_html, strip_unread
-from .meta import (date_in_text, iso_date, json_ld, ld_name, meta_content, norm, pick_language,
-                   strip_site_suffix)
+from .language import passage_language
+from .meta import (date_in_text, detect_cadence, iso_date, json_ld, ld_name, meta_content, norm, pick_language,
+                   publication_from_sender, strip_site_suffix)
 from .skip import SPONSOR_START, TEMPLATE_VAR, classify, refine, strip_template_vars, undecorate
 from .structure import layout_issue, strip_decoration
 
@@ -64,7 +66,7 @@ def _remove_chrome(body, content, platform: platforms.Platform, skipped: list[tu
     for el in it:  # the common rules, in one pass; a matched element's subtree is not visited
         if not isinstance(el.tag, str) or el in protected:
             continue
-        kind = platforms.common_kind(el)
+        kind = platforms.common_kind(el) or ("button" if platforms.is_button(el) else None)
         if kind:
             matches.append((el, kind))
             _skip_subtree(it, el)
@@ -183,6 +185,55 @@ def _cards_as_lines(body, platform: platforms.Platform) -> None:
             _remove(card)
 
 
+_FORWARD_ATTR = re.compile(r"(^|\s)(gmail_attr|moz-forward-header|divRplyFwdMsg|forwarded-header)(\s|$)", re.I)
+_FORWARD_LINE = re.compile(r"^\s*-{3,}\s*(forwarded message|message transf[ée]r[ée]|original message|"
+                           r"message d['’]origine|message original)\s*-{3,}|^\s*(d[ée]but du message r[ée]exp[ée]di[ée]|"
+                           r"begin forwarded message)\s*:", re.I)
+_FORWARD_FIELD = re.compile(r"(?:^|\s)(de|from|date|envoy[ée]|sent|subject|objet|sujet)\s*:\s*(.*?)"
+                            r"(?=\s(?:de|from|date|envoy[ée]|sent|subject|objet|sujet|to|[àa]|cc)\s*:|$)", re.I)
+
+
+def _forwarded(body, skipped: list[tuple[str, str]]) -> dict[str, str]:
+    """An issue forwarded by a reader (Gmail, Apple Mail, Outlook, Thunderbird): the mail
+    client's header gives the newsletter's sender, date and subject, and the forwarder's own
+    note above it is not the newsletter's. Removes both; returns the header's fields."""
+    attr = None
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if _FORWARD_ATTR.search(el.get("class") or el.get("id") or ""):
+            attr = el
+            break
+        if el.text and "-----" in el.text and _FORWARD_LINE.match(el.text) or \
+                el.text and ("message" in el.text.lower()) and _FORWARD_LINE.match(el.text):
+            attr = el
+            break
+    if attr is None:
+        return {}
+    text = _spaced_text(attr)
+    fields: dict[str, str] = {}
+    for name, value in _FORWARD_FIELD.findall(text):
+        key = {"de": "from", "envoyé": "date", "envoye": "date", "sent": "date", "objet": "subject",
+               "sujet": "subject"}.get(name.lower(), name.lower())
+        fields.setdefault(key, value.strip())
+    # the forwarder's note: everything before the header that is not one of its ancestors
+    node = attr
+    while node is not None and node is not body:
+        parent = node.getparent()
+        for sib in list(node.itersiblings(preceding=True)):
+            note = _spaced_text(sib)
+            if note:
+                skipped.append(("forward-note", note[:500]))
+            _remove(sib)
+        if parent is not None and parent.text and parent.text.strip():
+            skipped.append(("forward-note", clean_text(parent.text)[:500]))
+            parent.text = None
+        node = parent
+    skipped.append(("boilerplate", text[:500]))
+    _remove(attr)
+    return fields
+
+
 def _content_root(body, platform: platforms.Platform):
     total = len(_text_of(body)) or 1
     for p in (platform, platforms.GENERIC) if platform is not platforms.GENERIC else (platform,):
@@ -193,10 +244,46 @@ def _content_root(body, platform: platforms.Platform):
     return body
 
 
+def _with_languages(story: Story, lang: str) -> Story:
+    """Each block of a story tagged with its language when it is not the issue's."""
+    blocks = []
+    changed = False
+    for b in story.blocks:
+        other = passage_language(b.full_text(), lang)
+        if other:
+            b = replace(b, language=other)
+            changed = True
+        blocks.append(b)
+    return replace(story, blocks=tuple(blocks)) if changed else story
+
+
+_LOGIN_WORDS = re.compile(
+    r"\b(sign[- ]?in|log[- ]?in|se connecter|connectez-vous|connexion|identifiez-vous|mot de passe|password|"
+    r"create an account|cr[ée]er un compte|subscribe to (read|continue)|abonnez-vous pour lire|r[ée]serv[ée]e? aux "
+    r"(abonn[ée]s|membres)|for (paid )?subscribers only|members only|this (post|article) is for (paid )?subscribers)\b",
+    re.I)
+LOGIN_WALL_WORDS = 150  # a sign-in page says little else; a real issue that mentions logging in says much more
+
+
+def _login_wall(root, where: str) -> None:
+    """A sign-in or paywall page saved instead of the issue: one line saying so."""
+    password = bool(root.xpath("//input[translate(@type,'PASSWORD','password')='password']"))
+    if not password and not _LOGIN_WORDS.search(root.text_content()):
+        return
+    body = root.find("body")
+    text = clean_text(" ".join((body if body is not None else root).itertext()))
+    words = len(text.split())
+    if (password and words < LOGIN_WALL_WORDS) or (words < 60 and len(_LOGIN_WORDS.findall(text)) >= 2):
+        what = "a sign-in form" if password else "a sign-in or subscribers-only page"
+        raise ParseError(f"{where}: {what}, not a newsletter issue ({words} words: "
+                         f"{text[:60].rstrip()}…); save the issue itself: the e-mail, or the page once signed in")
+
+
 def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool = False,
                 default_language: str = "fr") -> Document:
     where = issue.source
     root = load_html(issue.raw_html, where)
+    _login_wall(root, where)
     platform = platforms.detect(issue.raw_html)
     ld = json_ld(root)
     hidden_classes = css_hidden_classes(root)
@@ -228,6 +315,12 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
         body = root
     skipped_raw: list[tuple[str, str]] = []
     preheader = strip_unread(body, skipped_raw, hidden_classes)
+    forwarded = _forwarded(body, skipped_raw)
+    if forwarded.get("from"):
+        sender = re.sub(r"\s*<[^>]*>\s*$|\s*\S+@\S+\s*$", "", forwarded["from"]).strip(" \"'")
+        site = publication_from_sender(sender) or site
+    if forwarded.get("date") and date_in_text(forwarded["date"]):
+        issue = replace(issue, published=date_in_text(forwarded["date"]))
 
     # --- platform header markup (after hidden parts are gone) ----------------------------------
     el = platform.first(body, "title")
@@ -253,6 +346,9 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     else:
         # an e-mail: its <title> is the subject, unless it only says "Newsletter — Issue 31"
         tt = strip_site_suffix(tag_title, site) if tag_title else None
+        if tt and h1 and norm(tt) != norm(h1) and norm(tt).startswith(norm(h1)) and \
+                re.match(r"^\s*[|·•—–-]\s*\S", tt[len(h1):] if tt.startswith(h1) else "-x"):
+            tt = h1  # "Issue 41: Tiny databases | Data Gardening": the page's title is the heading and the site
         if tt and len(tt.split()) >= 2 and not _NOT_TITLES.match(tt) and not TEMPLATE_VAR.search(tt) \
                 and not (h1 and _ISSUE_ONLY.match(tt)):
             title = tt
@@ -284,7 +380,7 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
         if b.label and TEMPLATE_VAR.search(b.label):
             b.label = strip_template_vars(b.label) or None
     if not any(b.text for b in blocks):
-        raise ParseError(f"{where}: no readable text found in the HTML")
+        raise ParseError(f"{where}: an empty page (no readable text in the HTML)")
 
     kinds: list[str | None] = []
     for b in blocks:
@@ -323,10 +419,16 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     published = (iso_date(issue.published) or meta_date or ld_date or platform_date or layout.date_hint
                  or next((d for d in (date_in_text(t, lang) for t in header_texts if len(t.split()) <= 20) if d), None)
                  or next((d for d in (date_in_text(s.text, lang) for s in skipped if s.kind == "byline") if d), None)
+                 # a post header that holds title, byline and date in one box ("Sarah Morel · 2 oct. 2025")
+                 or next((d for d in (date_in_text(" ".join(t.split()[:60]), lang) for k, t in skipped_raw
+                                      if k == "header") if d), None)
                  or iso_date(next(iter(root.xpath("//time/@datetime")), None)))
     if not publication:
         publication = _guess_publication([title, tag_title], [t for k, t in skipped_raw if k in ("footer", "header")]
                                          + [s.text for s in skipped if s.kind == "footer"])
+    parts = [_with_languages(story, lang) for story in layout.parts]
+    said = [title or "", subtitle or "", *layout.intro, *layout.closing, *(t for k, t in skipped_raw if k == "header")]
+    cadence = issue.feed_meta.get("cadence") or detect_cadence(said)
     if not title:
         first = next((s.title for s in layout.parts), None)
         title = first or UNTITLED.get(lang, UNTITLED["en"])
@@ -341,11 +443,12 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
         greeting=layout.greeting,
         intro=tuple(layout.intro),
         toc=tuple(layout.toc),
-        stories=tuple(layout.parts),
+        stories=tuple(parts),
         skipped=tuple(skipped),
         platform=platform.name,
         warnings=tuple(layout.warnings),
         closing=tuple(layout.closing),
+        cadence=cadence,
     )
 
 

@@ -26,9 +26,15 @@ UNIT_TAGS = {"div", "section", "article", "aside", "td", "th", "table", "figure"
 _WS = re.compile(r"\s+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u034f\u00ad\u2800\u180e]")
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.I)
+_NORMAL_WEIGHT = re.compile(r"font-weight\s*:\s*(normal|lighter|[1-4]00)\b", re.I)
+_FONT_SIZE = re.compile(r"(?<![\w-])font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem|%)?", re.I)
+_FONT_SHORTHAND = re.compile(r"(?<![\w-])font\s*:[^;]*?\b(\d+(?:\.\d+)?)(px|pt)\b", re.I)
+_HTML_FONT_SIZE = {"1": 10.0, "2": 13.0, "3": 16.0, "4": 18.0, "5": 24.0, "6": 32.0, "7": 48.0}
 _WORDY = re.compile(r"\w", re.U)
 _AD_IMAGE = re.compile(r"/ad_network/|/advertis|/sponsor", re.I)
 BR = object()
+_SPONSOR_ALT = re.compile(r"^\W*(sponsor|sponsoris|publicit|partenaire|partenariat|partner|advert|annonce|promoted|"
+                          r"presented by|together with|pr[ée]sent[ée]e? par|en partenariat)", re.I)
 _LINE_MARK = re.compile(r"^\s*(?:[•·‣▪►▶➡→👉✅✔🔹🔸–—*-]|\d{1,2}[.)]\s|[0-9#]\ufe0f?\u20e3|#\d)")
 
 
@@ -67,6 +73,7 @@ class RawBlock:
     link_text: str = ""  # text inside links
     heading_link: str | None = None  # href of a link wrapping the whole block
     run: list | None = None  # tag "sponsor": the sponsored blocks it stands for (read_sponsors)
+    size: float | None = None  # font size in px from the inline styles around it (e-mail typography)
 
     @property
     def level(self) -> int:
@@ -93,8 +100,12 @@ def _is_block(el) -> bool:
         return True
     if not tag:
         return False
-    for child in el:
-        if _tag(child) in BLOCK_TAGS:
+    # an unknown or inline wrapper (<x-player><o:p><h2>...) is a block when a block sits anywhere
+    # inside it; a bounded look, so deep inline nesting costs nothing special
+    for n, node in enumerate(el.iterdescendants()):
+        if n > 200:
+            break
+        if _tag(node) in BLOCK_TAGS:
             return True
     return False
 
@@ -114,20 +125,48 @@ def _bold_el(el) -> bool:
     return bool(style and _BOLD_STYLE.search(style))
 
 
-def inline_pieces(lead: str | None, nodes, bold: bool = False, href: str | None = None) -> list:
-    """Inline content → [(text, bold, href) | BR], walking without recursion."""
+def _style_of(el, size: float | None, bold: bool) -> tuple[float | None, bool]:
+    """The font size (px) and weight an element gives its text, from its inline style (e-mail
+    templates set typography on the cell or the <div>, not with heading tags)."""
+    style = el.get("style")
+    if style:
+        m = _FONT_SIZE.search(style) or _FONT_SHORTHAND.search(style)
+        if m:
+            value, unit = float(m.group(1)), (m.group(2) or "px").lower()
+            if unit == "pt":
+                size = value * 4 / 3
+            elif unit in ("em", "rem"):
+                size = value * (size or 16.0) if unit == "em" else value * 16.0
+            elif unit == "%":
+                size = value / 100 * (size or 16.0)
+            else:
+                size = value
+            if size is not None and size < 1:  # "font-size:0" on a layout cell: its children set their own
+                size = None
+        if _BOLD_STYLE.search(style):
+            bold = True
+        elif _NORMAL_WEIGHT.search(style):
+            bold = False
+    if _tag(el) == "font" and el.get("size") in _HTML_FONT_SIZE:
+        size = _HTML_FONT_SIZE[el.get("size")]
+    return size, bold
+
+
+def inline_pieces(lead: str | None, nodes, bold: bool = False, href: str | None = None,
+                  size: float | None = None) -> list:
+    """Inline content → [(text, bold, href, size) | BR], walking without recursion."""
     out: list = []
     if lead:
-        out.append((lead, bold, href))
+        out.append((lead, bold, href, size))
     stack: list = []
     for node in reversed(list(nodes)):
-        stack.append(("tail", node.tail, bold, href))
-        stack.append(("enter", node, bold, href))
+        stack.append(("tail", node.tail, bold, href, size))
+        stack.append(("enter", node, bold, href, size))
     while stack:
-        kind, item, b, h = stack.pop()
+        kind, item, b, h, z = stack.pop()
         if kind == "tail":
             if item:
-                out.append((item, b, h))
+                out.append((item, b, h, z))
             continue
         el = item
         tag = _tag(el)
@@ -138,18 +177,22 @@ def inline_pieces(lead: str | None, nodes, bold: bool = False, href: str | None 
             continue
         if tag == "img":
             src = el.get("src") or ""
-            if _AD_IMAGE.search(src):
-                out.append(("", b, "ad-image:" + src))
+            alt = clean_text(el.get("alt") or "")
+            if alt and len(alt.split()) <= 6 and _SPONSOR_ALT.match(alt):
+                out.append(("", b, "label-image:" + alt, z))  # a "Sponsorisé" badge drawn as an image
+            elif _AD_IMAGE.search(src):
+                out.append(("", b, "ad-image:" + src, z))
             continue
-        nb = b or _bold_el(el)
+        nz, nb = _style_of(el, z, b)
+        nb = nb or tag in ("b", "strong") or tag in HEADINGS
         nh = h
         if tag == "a" and el.get("href"):
             nh = el.get("href")
         if el.text:
-            out.append((el.text, nb, nh))
+            out.append((el.text, nb, nh, nz))
         for child in reversed(list(el)):
-            stack.append(("tail", child.tail, nb, nh))
-            stack.append(("enter", child, nb, nh))
+            stack.append(("tail", child.tail, nb, nh, nz))
+            stack.append(("enter", child, nb, nh, nz))
     return out
 
 
@@ -173,7 +216,10 @@ def _segments(pieces: list) -> list[list]:
             nxt = next((q for q in pieces[j + 1:] if q is not BR and q[0].strip()), None)
             bullet_line = nxt is not None and bool(_LINE_MARK.match(nxt[0])) and bool(words) and \
                 bool(_LINE_MARK.match("".join(q[0] for q in cur).lstrip()))
-            if brs >= 2 or bold_line or bullet_line:
+            # "<a>First story</a><br><a>Second story</a>": a list of links, one a line
+            link_line = bool(words) and nxt is not None and bool(nxt[2]) and all(q[2] for q in words) and \
+                len({q[2] for q in words}) == 1
+            if brs >= 2 or bold_line or bullet_line or link_line:
                 segs.append([])
             else:
                 cur.append((" ", False, None))
@@ -181,7 +227,7 @@ def _segments(pieces: list) -> list[list]:
             continue
         segs[-1].append(p)
         i += 1
-    return [s for s in segs if any(q[0].strip() or (q[2] or "").startswith("ad-image:") for q in s)]
+    return [s for s in segs if any(q[0].strip() or (q[2] or "").startswith(("ad-image:", "label-image:")) for q in s)]
 
 
 _LABEL = re.compile(r"^(.{2,80}?)\s*[:：]\s*$", re.S)
@@ -202,7 +248,7 @@ def _drop_trailing_site(pieces: list) -> list:
 
 
 def block_from_pieces(tag: str, pieces: list, classes: str, element_id: str | None, path: tuple[int, ...],
-                      in_li: bool) -> RawBlock | None:
+                      in_li: bool, size: float | None = None) -> RawBlock | None:
     pieces = _drop_trailing_site(pieces)
     text = clean_text("".join(p[0] for p in pieces))
     if text and not _WORDY.search(text):
@@ -212,11 +258,18 @@ def block_from_pieces(tag: str, pieces: list, classes: str, element_id: str | No
         if p[2] and p[2] not in links:
             links.append(p[2])
     if not text:
+        label = next((h[len("label-image:"):] for h in links if h.startswith("label-image:")), None)
+        if label:
+            return RawBlock(tag="p", text=label, classes=classes, path=path, size=size)
         if any((h or "").startswith("ad-image:") for h in links):
             return RawBlock(tag="img", text="", links=links, classes=classes, path=path)
         return None
     wordy = [p for p in pieces if _WORDY.search(p[0])]
     whole_bold = bool(wordy) and all(p[1] for p in wordy)
+    sizes = {p[3] for p in wordy if len(p) > 3}
+    if len(sizes) == 1:
+        size = sizes.pop()
+    links = [h for h in links if not h.startswith("label-image:")]
     linked = [p for p in wordy if p[2] and not p[2].startswith("ad-image:")]
     link_only = bool(wordy) and len(linked) == len(wordy)
     link_text = clean_text(" ".join(p[0] for p in linked))
@@ -244,20 +297,69 @@ def block_from_pieces(tag: str, pieces: list, classes: str, element_id: str | No
             body = clean_text(text[m.end():].lstrip(" :：\u00a0"))
     return RawBlock(tag="li" if in_li and tag == "p" else tag, text=body, label=label, bold=whole_bold,
                     links=links, classes=classes, element_id=element_id, path=path, link_only=link_only,
-                    link_text=link_text, heading_link=heading_link)
+                    link_text=link_text, heading_link=heading_link, size=size)
+
+
+_NUMBERISH = re.compile(r"^[\s€$£¥%+\-−–.,:/()\d]*\d[\s€$£¥%+\-−–.,:/()\dkKmMbB]*$")
+_LAYOUT_INSIDE = ("table", "div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "img", "blockquote")
+
+
+def data_table_rows(table) -> list[str] | None:
+    """A data table (header cells, or a grid of short cells with numbers) → one line per row,
+    each value with its column's header: "Area: North Quay; Recycling: Monday". ``None`` for a
+    layout table, which stays transparent."""
+    if (table.get("role") or "").lower() in ("presentation", "none"):
+        return None
+    rows = [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
+    if len(rows) < 2:
+        return None
+    grid: list[list[str]] = []
+    header_row = False
+    for n, tr in enumerate(rows):
+        cells = [c for c in tr if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
+        for c in cells:
+            if any(isinstance(d.tag, str) and d.tag.lower() in _LAYOUT_INSIDE for d in c.iterdescendants()):
+                return None  # blocks or images in cells: a layout table
+        texts = [clean_text(" ".join(c.itertext())) for c in cells]
+        if n == 0:
+            header_row = bool(cells) and all(c.tag.lower() == "th" for c in cells)
+        grid.append(texts)
+    widths = {len(r) for r in grid}
+    if len(widths) != 1 or widths.pop() < 2:
+        return None
+    cells = [t for r in grid for t in r]
+    if sum(len(t.split()) for t in cells) > 12 * len(cells):
+        return None
+    numeric = sum(1 for t in cells if _NUMBERISH.match(t))
+    if not header_row and (len(grid) < 3 or numeric < 0.3 * len(cells)):
+        return None
+    header = grid[0] if header_row or numeric else None
+    body = grid[1:] if header else grid
+    if header and not any(header):
+        header = None
+    lines = []
+    for r in body:
+        if header:
+            parts = [f"{h}: {v}" if h else v for h, v in zip(header, r) if v]
+        else:
+            parts = [v for v in r if v]
+        if parts:
+            lines.append("; ".join(parts) + ".")
+    return lines
 
 
 def flatten(root) -> list[RawBlock]:
     """Reading-order blocks under ``root`` (an lxml element), iteratively."""
     blocks: list[RawBlock] = []
     counter = 0
-    # stack items: ("el", element, classes, in_li, path) | ("run", pieces, classes, in_li, path)
-    stack: list = [("el", root, "", False, ())]
+    # stack items: ("el", element, classes, in_li, path, style) | ("run", pieces, classes, in_li, path, style);
+    # style is the (font size, bold) the containers give their text
+    stack: list = [("el", root, "", False, (), (None, False))]
     while stack:
-        kind, obj, inherited, in_li, path = stack.pop()
+        kind, obj, inherited, in_li, path, style = stack.pop()
         if kind == "run":
             for seg in _segments(obj):
-                b = block_from_pieces("p", seg, inherited, None, path, in_li)
+                b = block_from_pieces("p", seg, inherited, None, path, in_li, style[0])
                 if b is not None:
                     blocks.append(b)
             continue
@@ -270,16 +372,23 @@ def flatten(root) -> list[RawBlock]:
         if tag == "hr":
             blocks.append(RawBlock(tag="hr", text="", classes=cls, path=path))
             continue
+        size, bold = _style_of(el, *style)
+        if tag == "table":
+            rows = data_table_rows(el)
+            if rows is not None:
+                for row in rows:
+                    blocks.append(RawBlock(tag="li", text=row, classes=cls, path=path, size=size))
+                continue
         if tag in HEADINGS or tag == "p" or not _has_block_child(el):
             # a heading is one line whatever it wraps (Substack puts anchor <div>s in <h2>)
-            pieces = inline_pieces(el.text, el)
+            pieces = inline_pieces(el.text, el, bold=bold or tag in ("b", "strong"), size=size)
             if tag in HEADINGS:  # a line break inside a heading is a space
                 segs = [[(" ", False, None) if p is BR else p for p in pieces]]
             else:
                 segs = _segments(pieces)
             for seg in segs:
                 b = block_from_pieces(tag if tag in LEAF_BLOCKS else "p", seg, cls, el.get("id"), path,
-                                      in_li or tag == "li")
+                                      in_li or tag == "li", size)
                 if b is not None:
                     blocks.append(b)
             continue
@@ -289,6 +398,7 @@ def flatten(root) -> list[RawBlock]:
         else:
             child_path = path
         child_li = in_li or tag == "li"
+        child_style = (size, bold)
         # children in order; inline runs between block children become anonymous blocks
         items: list = []
         run_nodes: list = []
@@ -296,14 +406,16 @@ def flatten(root) -> list[RawBlock]:
         for child in el:
             if isinstance(child.tag, str) and _is_block(child):
                 if lead or run_nodes:
-                    items.append(("run", inline_pieces(lead, run_nodes), cls, child_li, child_path))
+                    items.append(("run", inline_pieces(lead, run_nodes, bold=bold, size=size), cls, child_li,
+                                  child_path, child_style))
                 lead, run_nodes = None, []
-                items.append(("el", child, cls, child_li, child_path))
+                items.append(("el", child, cls, child_li, child_path, child_style))
                 if child.tail and child.tail.strip():
                     lead = child.tail
             else:
                 run_nodes.append(child)
         if lead or run_nodes:
-            items.append(("run", inline_pieces(lead, run_nodes), cls, child_li, child_path))
+            items.append(("run", inline_pieces(lead, run_nodes, bold=bold, size=size), cls, child_li, child_path,
+                          child_style))
         stack.extend(reversed(items))
     return blocks

@@ -8,11 +8,15 @@ inputs are first stripped of what is never read anyway (scripts, styles, comment
 
 ``strip_unread`` removes ``<script>``, ``<style>``, ``<template>``, ``<noscript>``, forms and
 media, comments, and anything hidden (``hidden``, ``aria-hidden="true"``, ``display:none``,
-``visibility:hidden``, zero-size e-mail preheaders).
+``visibility:hidden``, zero-size e-mail preheaders). Nothing of that kind may take the issue
+with it: an embed left open (``<iframe>``, ``<object>``, ``<video>``...) is closed where it
+opens, and a form or ``<noscript>`` that holds headings or many words is unwrapped, not removed.
+An XML declaration before the HTML is dropped (the text is already decoded).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import lxml.etree
@@ -41,6 +45,16 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
          "track", "wbr", "keygen", "command"}
 _KEEP_DEEP = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li"}  # blocks that never nest in themselves
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^>]*?(/?)>")
+# elements that, left unclosed (as e-mail HTML often leaves an embedded player), make libxml2 swallow
+# everything after them: as raw text (iframe, textarea...) or as children removed with them
+WRAPPERS = ("iframe", "object", "embed", "video", "audio", "noscript", "noembed", "noframes", "canvas",
+            "textarea", "select", "button", "map", "dialog", "picture", "title")
+# HTML5 void elements libxml2 does not know, so it makes all that follows their children
+VOID5 = ("source", "track", "wbr", "keygen")
+_WRAPPER_OPEN = re.compile(r"<(" + "|".join(WRAPPERS + VOID5) + r")\b[^>]*?(/?)>", re.I)
+_CONTENT_TAG = re.compile(r"<(?:p|h[1-6]|div|table|tr|td|li|ul|ol|article|section|blockquote)\b", re.I)
+_ANY_TAG = re.compile(r"<[^>]*>")
+FALLBACK_WORDS = 40  # a player's fallback text ("your browser does not support video") is shorter
 
 
 def _flatten_depth(html: str, limit: int = MAX_DEPTH) -> str:
@@ -72,6 +86,49 @@ def _flatten_depth(html: str, limit: int = MAX_DEPTH) -> str:
     return "".join(out)
 
 
+def _wrapped_is_content(inner: str) -> bool:
+    """What sits between ``<iframe>`` and ``</iframe>`` is content, not a fallback, when it holds
+    headings or several blocks or many words: the element was left open and its closer is another's."""
+    if re.search(r"<h[1-6]\b", inner, re.I) or len(_CONTENT_TAG.findall(inner)) >= 2:
+        return True
+    return len(_ANY_TAG.sub(" ", inner).split()) > FALLBACK_WORDS
+
+
+def close_wrappers(html: str) -> str:
+    """Close right after its opening tag every embed-like element (``WRAPPERS``) that is not
+    closed, or whose "content" is really the rest of the issue; a short fallback stays inside."""
+    opens: dict[str, list[int]] = {}
+    matches = list(_WRAPPER_OPEN.finditer(html))
+    for m in matches:
+        opens.setdefault(m.group(1).lower(), []).append(m.start())
+    closes = {name: [c.start() for c in re.finditer(rf"</{name}\s*>", html, re.I)] for name in opens}
+    out: list[str] = []
+    pos = 0
+    for m in matches:
+        if m.start() < pos:
+            continue
+        name = m.group(1).lower()
+        after = closes[name]
+        k = bisect.bisect_left(after, m.end())
+        close = after[k] if k < len(after) else None
+        reopened = False
+        if close is not None:
+            nxt = bisect.bisect_right(opens[name], m.start())
+            reopened = nxt < len(opens[name]) and opens[name][nxt] < close
+        if m.group(2) or name in VOID5 or close is None or reopened or _wrapped_is_content(html[m.end():close]):
+            out.append(html[pos:m.end()] + f"</{name}>")
+            pos = m.end()
+        else:
+            end = html.index(">", close) + 1
+            out.append(html[pos:end])
+            pos = end
+    out.append(html[pos:])
+    return "".join(out)
+
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*\?>", re.I)
+
+
 def _parse(raw_html: str):
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
                                   huge_tree=False, default_doctype=False)
@@ -91,6 +148,12 @@ def load_html(raw_html: str, where: str) -> lxml.html.HtmlElement:
                              f"{MAX_PARSE_CHARS // (1024 * 1024)} MB)")
     if "\x00" in raw_html:
         raw_html = raw_html.replace("\x00", "")
+    if raw_html.startswith("\ufeff"):
+        raw_html = raw_html[1:]
+    # an XHTML e-mail template's <?xml ... encoding="utf-8"?>: the text is already decoded
+    raw_html = _XML_DECLARATION.sub("", raw_html, count=1)
+    if _WRAPPER_OPEN.search(raw_html):
+        raw_html = close_wrappers(raw_html)
     try:
         root, too_deep = _parse(raw_html)
         if too_deep:
@@ -150,6 +213,26 @@ def is_hidden(el, hidden_classes: frozenset[str] = frozenset()) -> bool:
     return bool(hidden_classes) and any(c in hidden_classes for c in cls.split())
 
 
+UNWRAP_WHEN_CONTENT = {"form", "noscript", "object", "embed", "video", "audio", "canvas", "picture", "map", "dialog"}
+
+
+def _holds_content(el) -> bool:
+    """A never-read wrapper that holds the issue itself (an ASP.NET page's <form>, an article in
+    <noscript>): headings, or more words than any sign-up form or player fallback."""
+    if next(el.iter("h1", "h2", "h3", "h4", "h5", "h6"), None) is not None:
+        return True
+    words = 0
+    stack = [el]
+    while stack and words <= FALLBACK_WORDS:  # the words a reader would see: no <select> options, no script
+        node = stack.pop()
+        words += len((node.tail or "").split()) if node is not el else 0
+        if not isinstance(node.tag, str) or (node is not el and node.tag.lower() in NEVER_READ_TAGS):
+            continue
+        words += len((node.text or "").split())
+        stack.extend(node)
+    return words > FALLBACK_WORDS
+
+
 def _remove(el) -> None:
     """Remove ``el`` but keep its tail text, which belongs to the parent."""
     parent = el.getparent()
@@ -171,6 +254,7 @@ def strip_unread(root, skipped: list | None = None, hidden_classes: frozenset[st
     e-mail preheader, which often repeats the subtitle.
     """
     doomed = []
+    unwrap = []
     preheader = None
     seen_text = False
     it = root.iter()
@@ -179,6 +263,9 @@ def strip_unread(root, skipped: list | None = None, hidden_classes: frozenset[st
             doomed.append(el)
             continue
         tag = el.tag.lower()
+        if tag in UNWRAP_WHEN_CONTENT and _holds_content(el):
+            unwrap.append(el)  # a <form> or <noscript> around the whole issue: its controls still go
+            continue
         if tag in NEVER_READ_TAGS or tag == "head":
             doomed.append(el)
             _skip_subtree(it, el)
@@ -198,6 +285,9 @@ def strip_unread(root, skipped: list | None = None, hidden_classes: frozenset[st
             seen_text = True
     for el in doomed:
         _remove(el)
+    for el in unwrap:
+        if el.getparent() is not None:
+            el.drop_tag()
     return preheader
 
 

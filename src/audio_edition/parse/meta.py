@@ -179,3 +179,53 @@ def pick_language(declared: list[str | None], text: str, default: str = "fr") ->
     if decl and detected and detected != decl and confidence >= 0.5:
         return detected
     return decl or detected or default
+
+
+def publication_from_sender(name: str) -> str:
+    """An e-mail sender's display name → the publication's name: "Dan at The Sunday Ledger",
+    "Léa de chez Bidule", "Jérôme Marin / Cafétech" name their publication second; "L'équipe
+    Tech.Rocks" and "The Morning Brew Team" name it inside."""
+    m = re.match(r"^[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)? (?:at|from|de chez|chez|@|\||/|[-–—]) (.{2,})$", name)
+    if m:
+        name = m.group(1).strip()
+    # "L'équipe Tech.Rocks", "The Morning Brew team": the team is the publication's
+    m = re.match(r"^(?:l['’][ée]quipe (?:de |d['’])?|the team (?:at|of|behind) |team )(.{2,})$", name, re.I) or \
+        re.match(r"^(?:the )?(.{2,}?) team$", name, re.I)
+    if m:
+        name = m.group(1).strip()
+    return name
+
+
+CADENCE_CUES = {
+    "daily": re.compile(r"\b(daily|every (morning|day|weekday)|each (morning|day)|see you tomorrow|tomorrow morning|"
+                        r"until tomorrow|quotidienne?|chaque (matin|jour|soir)|tous les (matins|jours|soirs)|"
+                        r"[àa] demain|demain matin|ce matin|today['’]s (issue|edition|email|newsletter))\b", re.I),
+    "weekly": re.compile(r"\b(weekly|every (week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+                         r"next week|this week['’]s|hebdo(madaire)?|chaque semaine|toutes les semaines|"
+                         r"[àa] la semaine prochaine|de la semaine|cette semaine|la semaine prochaine)\b", re.I),
+    "fortnightly": re.compile(r"\b(fortnight(ly)?|bi-?weekly|every (two|other) weeks?|tous les quinze jours|"
+                              r"toutes les deux semaines|bimensuel(le)?|quinzaine)\b", re.I),
+    "monthly": re.compile(r"\b(monthly|every month|next month|this month['’]s|mensuel(le)?|chaque mois|"
+                          r"le mois prochain|au mois prochain|ce mois-ci|du mois)\b", re.I),
+}
+
+
+def detect_cadence(texts: list[str]) -> str | None:
+    """How often the letter comes out, from what it says of itself ("à demain", "this week's
+    issue", "fortnightly"): the cadence with clearly the most cues, else ``None``."""
+    hits = {c: sum(len(p.findall(t)) for t in texts) for c, p in CADENCE_CUES.items()}
+    ranked = sorted(hits.items(), key=lambda kv: kv[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    return best if top and top > second else None
+
+
+def cadence_from_gaps(days: list[float]) -> str | None:
+    """The cadence a feed's publication dates show (median gap between issues, in days)."""
+    if len(days) < 2:
+        return None
+    gaps = sorted(days)
+    median = gaps[len(gaps) // 2]
+    for cadence, low, high in (("daily", 0.5, 1.6), ("weekly", 5, 9), ("fortnightly", 12, 17), ("monthly", 25, 35)):
+        if low <= median <= high:
+            return cadence
+    return "other"

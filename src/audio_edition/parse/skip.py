@@ -14,6 +14,7 @@ short blocks, so a story that mentions "subscribers" or "presented by" is still 
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from .blocks import RawBlock
@@ -79,9 +80,13 @@ BOILERPLATE: list[tuple[str, int, re.Pattern]] = [
         r"(voir|afficher|ouvrir) (la version )?(dans|en|sur) (le|votre|ton) navigateur|view (this )?(email |e-mail |post |newsletter )?"
         r"(in|on) (your |a |the )?(web )?browser|view (it )?online|read (it )?online|read on the web|"
         r"view (as a |the )?web (page|version)|web version|open in (browser|app)|having trouble (viewing|reading)|"
-        r"(un )?probl[èe]me d['’]affichage|si (ce|cet) (message|e-?mail) ne s['’]affiche pas)", re.I)),
+        r"(un )?probl[èe]me d['’]affichage|si (ce|cet) (message|e-?mail) ne s['’]affiche pas|"
+        r"can['’]?t (read|see|view) (this|the) (e-?mail|message|newsletter|issue)|"
+        r"(e-?mail|message) not displaying (correctly|properly)|"
+        r"vous ne (parvenez pas [àa] lire|voyez pas) (cet|ce|cette) (e-?mail|message|lettre))", re.I)),
     ("subscribe", _MEDIUM, re.compile(
-        r"(on t['’]a transf[ée]r[ée]|on vous a transf[ée]r[ée]|transf[ée]r[ée]e? (cette|ce) (lettre|newsletter|e-?mail|message)|"
+        r"(on t['’]a transf[ée]r[ée]|on vous a transf[ée]r[ée]|transf[ée]re[zr]?-(lui|leur|la|le)\b|"
+        r"forward (it|this( e-?mail| issue| newsletter)?) to (a friend|someone|your)|transf[ée]r[ée]e? (cette|ce) (lettre|newsletter|e-?mail|message)|"
         r"re[çc]u (cet|ce) (e-?mail|message) d['’]un ami|was forwarded|forwarded (this|to you)|someone forwarded|"
         r"got this from a friend|\babonne[- ]toi\b|\babonnez[- ]vous\b|\bs['’]abonner\b|\bje m['’]abonne\b|"
         r"\binscris[- ]toi\b|\binscrivez[- ]vous\b|\bsubscribe (here|now|today|for free|to|below)\b|"
@@ -162,7 +167,8 @@ TRIGGERS = {
     "boilerplate": ("lire en", "lire la", "lire sur", "voir en", "voir cet", "voir ce", "voir l", "version", "navigateur",
                     "consulter la",
                     "browser", "view", "read online", "read it", "read on", "web version", "afficher", "ouvrir",
-                    "open in", "trouble", "probl", "si ce", "si cet"),
+                    "open in", "trouble", "probl", "si ce", "si cet", "can't", "cant", "can’t", "not displaying",
+                    "ne parvenez", "ne voyez"),
     "subscribe": ("transfé", "transfer", "forward", "got this", "reçu cet", "reçu ce", "recu cet", "recu ce", "abonn",
                   "subscri", "inscris", "inscrivez", "sign up", "inbox", "join", "rejoins", "rejoignez", "reçois",
                   "recois", "upgrade", "become a", "passer", "passez", "devenir", "gift", "offrir", "parrain",
@@ -217,10 +223,17 @@ POLL_TRIGGERS = ("sondage", "poll", "vote", "résultat", "resultat", "survey", "
 SPONSOR_TRIGGERS = ("sponsor", "présent", "present", "offert", "propos", "possible", "soutenu", "financ", "brought",
                     "powered", "supported", "offered", "thanks to", "merci à", "merci a")
 
+def fold(text: str) -> str:
+    """Lower case without accents, apostrophes made straight: "Sur le même thème" and the
+    "Sur le meme theme" of a template typed without accents gate and match alike."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("œ", "oe"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 _FAMILIES: dict[str, set[str]] = {}
 for _fam, _words in list(TRIGGERS.items()) + [("poll", POLL_TRIGGERS), ("sponsor", SPONSOR_TRIGGERS)]:
     for _w in _words:
-        _FAMILIES.setdefault(_w, set()).add(_fam)
+        _FAMILIES.setdefault(fold(_w), set()).add(_fam)
 # the scan finds the longest trigger at a place: it stands for the shorter ones it begins with too
 for _w in _FAMILIES:
     for _k in range(1, len(_w)):
@@ -253,7 +266,7 @@ _TRIGGER_RE = re.compile(r"(?<!\w)" + _trie_pattern(_FAMILIES))
 def _families(low: str) -> set[str]:
     """Which rule families a lower-cased text could match (one regex scan)."""
     found: set[str] = set()
-    for hit in set(_TRIGGER_RE.findall(low)):
+    for hit in set(_TRIGGER_RE.findall(fold(low))):
         found |= _FAMILIES[hit]
     if "©" in low or "(c)" in low:
         found.add("footer")
@@ -326,6 +339,27 @@ def strip_template_vars(text: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
+def _load_phrases() -> list[tuple[str, int, re.Pattern]]:
+    """``data/phrases/<lang>.toml``: (kind, word limit, one whole-word regex of its phrases, folded)."""
+    import tomllib
+    from importlib import resources
+
+    merged: dict[str, tuple[int, set[str]]] = {}
+    base = resources.files("audio_edition") / "data" / "phrases"
+    for entry in sorted(base.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        for kind, table in tomllib.loads(entry.read_text(encoding="utf-8")).items():
+            limit, phrases = merged.get(kind, (0, set()))
+            merged[kind] = (max(limit, int(table.get("max_words", _MEDIUM))),
+                            phrases | {fold(p) for p in table.get("phrases", [])})
+    return [(kind, limit, re.compile(r"(?<!\w)(?:" + _trie_pattern(phrases) + r")(?!\w)"))
+            for kind, (limit, phrases) in merged.items() if phrases]
+
+
+PHRASE_FILES = _load_phrases()
+
+
 def classify(block: RawBlock) -> str | None:
     if block.tag == "img":
         return "sponsor" if any(is_ad_link(h) or h.startswith("ad-image:") for h in block.links) else "image"
@@ -345,8 +379,15 @@ def classify(block: RawBlock) -> str | None:
         return "sponsor"
     plain = undecorate(text)
     for kind, limit, pattern in BOILERPLATE:
-        if words <= limit and kind in fams and (pattern.search(plain) or pattern.search(text)):
+        if words <= limit and kind in fams and (pattern.search(plain) or pattern.search(text)
+                                                 or pattern.search(fold(plain))):
             return kind
+    folded = None
+    for kind, limit, pattern in PHRASE_FILES:
+        if words <= limit:
+            folded = folded if folded is not None else fold(plain)
+            if pattern.search(folded):
+                return kind
     if words <= 40 and _POSTAL.search(text):
         return "footer"
     if TEMPLATE_VAR.search(text):
@@ -375,6 +416,22 @@ def _link_base(href: str) -> str:
     return f"{parts.netloc}{path}"
 
 
+_VOTE_PATH = re.compile(r"(poll|vote|survey|answer|rating|feedback|sondage|reponse|réponse)", re.I)
+
+
+def poll_options(run: list[RawBlock]) -> bool:
+    """Answer links by their shape: the same address but for the query string ("?answer=1",
+    "?answer=2"), or a vote endpoint. Links to different articles, or to anchors in the
+    page (a table of contents), are not a poll."""
+    hrefs = [b.links[0] for b in run if b.links]
+    if len(hrefs) < 2 or len(hrefs) != len(run) or any(h.startswith("#") for h in hrefs):
+        return False
+    parts = [urlsplit(h) for h in hrefs]
+    same_page = len({(p.netloc, p.path) for p in parts}) == 1 and len({p.query or p.fragment for p in parts}) == len(parts)
+    votes = all(_VOTE_PATH.search(p.path + "?" + p.query) for p in parts) and len({_link_base(h) for h in hrefs}) == 1
+    return same_page or votes
+
+
 def is_heading(b: RawBlock) -> bool:
     return bool(b.level) or (b.bold and b.label is None and 0 < len(b.text) < 160)
 
@@ -391,9 +448,8 @@ def refine(blocks: list[RawBlock], kinds: list[str | None]) -> None:
                     len(blocks[j + 1].text.split()) <= 8 and blocks[j + 1].links:
                 j += 1
             run = blocks[i:j + 1]
-            bases = {_link_base(b.links[0]) for b in run if b.links}
             q = i - 1
-            if j > i and len(bases) == 1 and q >= 0 and kinds[q] is None and \
+            if j > i and poll_options(run) and q >= 0 and kinds[q] is None and \
                     (QUESTIONISH.search(blocks[q].full_text()) or blocks[q].bold) and len(blocks[q].text) < 200:
                 for k in range(q, j + 1):
                     kinds[k] = "poll"
@@ -407,12 +463,12 @@ def refine(blocks: list[RawBlock], kinds: list[str | None]) -> None:
             if q >= 0 and kinds[q] is None and (blocks[q].bold or QUESTIONISH.search(blocks[q].full_text())) \
                     and len(blocks[q].full_text()) < 200 and not blocks[q].level:
                 kinds[q] = "poll"
-    # navigation: three or more one-to-three-word links in a row
+    # navigation: three or more one-to-three-word links in a row (not in-page anchors: a contents list)
     i = 0
     while i < n:
         j = i
         while j < n and kinds[j] is None and blocks[j].link_only and len(blocks[j].text.split()) <= 3 \
-                and not blocks[j].level:
+                and not blocks[j].level and not all(h.startswith("#") for h in blocks[j].links):
             j += 1
         if j - i >= 3:
             for k in range(i, j):
@@ -440,6 +496,47 @@ def refine(blocks: list[RawBlock], kinds: list[str | None]) -> None:
                 kinds[j] = "footnote"
                 j += 1
     extend_sponsors(blocks, kinds)
+    tail_furniture(blocks, kinds)
+
+
+# where furniture links go: the publication's own pages and services, never an article
+FURNITURE_LINK = re.compile(
+    r"^(mailto:|#/|/(?!/)|\.\.?/)|[/.?&=](subscribe|unsubscribe|signup|sign-up|manage|preferences|settings|profile|"
+    r"share|sharer|refer|referral|ref|invite|archive|archives|issues?|feed|rss|index\.xml|atom|app-link|"
+    r"app-store-redirect|disable_email|optout|opt-out|feedback|poll|vote|survey|account|login|donate|upgrade|"
+    r"sponsor|advertise)\b|apps\.apple\.com|play\.google\.com|(facebook|twitter|x|linkedin|instagram|"
+    r"threads|bsky|mastodon\.social|tiktok|youtube|t\.me|wa\.me|discord|reddit)\.(com|net|org|app|gg|me|social)/",
+    re.I)
+TAIL_WORDS = 35
+
+
+def _link_density(b: RawBlock) -> float:
+    words = len(b.text.split()) or 1
+    return min(1.0, len(b.link_text.split()) / words)
+
+
+def tail_furniture(blocks: list[RawBlock], kinds: list[str | None]) -> None:
+    """After the issue's last words, what is left is furniture whatever it says: short blocks
+    made mostly of links to the publication's own services (subscribe, share, refer, archive,
+    previous/next issue, app stores, social profiles) or of merge tags. Scanned back from the
+    end, up to the first block that reads as text; a list of links to articles is not furniture."""
+    k = len(blocks) - 1
+    while k >= 0:
+        b = blocks[k]
+        if b.separator or kinds[k] is not None:
+            k -= 1
+            continue
+        words = len(b.full_text().split())
+        furniture_links = [h for h in b.links if FURNITURE_LINK.search(h)]
+        if b.level or words > TAIL_WORDS:
+            break
+        if TEMPLATE_VAR.search(b.full_text()):
+            kinds[k] = "footer"
+        elif b.links and len(furniture_links) * 2 >= len(b.links) and _link_density(b) >= 0.5:
+            kinds[k] = "footer"
+        else:
+            break
+        k -= 1
 
 
 def _common_unit(a: RawBlock, b: RawBlock) -> tuple[int, ...]:

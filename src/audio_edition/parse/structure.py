@@ -237,8 +237,13 @@ def _sponsor_part(marker: RawBlock) -> Story:
 ESSAY_WORDS = 150
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 def _is_tag_line(b: RawBlock) -> bool:
     text = strip_decoration(b.full_text())
+    if _CJK.search(text):  # no spaces between words: a sentence of Chinese is not a three-word tag
+        return len(_CJK.findall(text)) <= 4 and text[-1] not in "。！？」）"
     return bool(text) and len(text.split()) <= 3 and not b.label and text[-1] not in ".!?…:;,»\"”)" \
         and not any(ch.isdigit() for ch in text)
 
@@ -246,6 +251,22 @@ def _is_tag_line(b: RawBlock) -> bool:
 def _to_block(b: RawBlock) -> Block:
     kind = "item" if b.tag == "li" else "caption" if b.tag == "figcaption" else "paragraph"
     return Block(text=b.text, label=b.label, kind=kind)
+
+
+DISPLAY_RATIO = 1.2  # a line set this much larger than the issue's body text is a headline
+
+
+def display_size(blocks: list[RawBlock]) -> float | None:
+    """The smallest font size of a headline in an e-mail that sets its type inline: the body
+    text's size (the size most words are in) times ``DISPLAY_RATIO``; ``None`` without sizes."""
+    words: Counter = Counter()
+    for b in blocks:
+        if b.size and b.text:
+            words[round(b.size)] += len(b.text.split())
+    if not words or sum(words.values()) < 40:
+        return None
+    body = words.most_common(1)[0][0]
+    return max(body * DISPLAY_RATIO, 15.0)
 
 
 def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | None, preheader: str | None,
@@ -296,11 +317,12 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
             j += 1
         return j < n and j not in cand
 
-    # no usable headings: bold one-line paragraphs are the titles
+    # no usable headings: bold one-line paragraphs, or lines set larger than the text, are the titles
     titled = [i for i in cand if has_body(i) and i not in toc_span and i not in forced and blocks[i].level]
+    display = display_size(blocks)
     bold_titles = [i for i, b in enumerate(blocks)
                    if i not in cand and i not in toc_span and not b.separator and (i > 0 or b.link_only)
-                   and b.bold and b.label is None and b.tag != "li" and 1 <= len(b.text.split()) <= 20
+                   and (b.bold or display is not None and (b.size or 0) >= display) and b.label is None and b.tag != "li" and 1 <= len(b.text.split()) <= 20
                    and len(b.text) < 140 and not b.text.endswith(("?", ":", "…", ".")) and not GREETING.match(b.text)]
     # a digest (TLDR, Kotlin Weekly...): headings name categories, each over several linked bold titles
     linked_titles = [i for i in bold_titles if blocks[i].link_only and has_body(i)]

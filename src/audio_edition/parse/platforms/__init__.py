@@ -123,6 +123,35 @@ def _common_kind(cls: str | None, ident: str | None, role: str | None, aria: str
     return None
 
 
+_BUTTON_CLASS = re.compile(r"(^|[\s_-])(btn|button|cta)([\s_-]|$)", re.I)
+_BG = re.compile(r"(?<![\w-])background(-color)?\s*:\s*(?!\s*(none|transparent|#fff\b|#ffffff\b|white\b|inherit))", re.I)
+_PAD = re.compile(r"(?<![\w-])padding(-(top|left|right|bottom))?\s*:\s*[1-9]", re.I)
+_BORDER = re.compile(r"(?<![\w-])border(-radius)?\s*:\s*[1-9]", re.I)
+MAX_BUTTON_WORDS = 7
+
+
+def is_button(el) -> bool:
+    """A call-to-action link drawn as a button ("Lire la suite", "Register here", "Try it free"):
+    a short link with a button's class or role, or styled as one (a filled, padded box), or alone
+    in a filled table cell. Never a title, never read."""
+    if not isinstance(el.tag, str) or el.tag.lower() != "a" or not el.get("href"):
+        return False
+    words = len(el.text_content().split())
+    if not 1 <= words <= MAX_BUTTON_WORDS:
+        return False
+    if (el.get("role") or "").lower() == "button" or _BUTTON_CLASS.search(el.get("class") or ""):
+        return True
+    style = el.get("style") or ""
+    if _PAD.search(style) and (_BG.search(style) or _BORDER.search(style)) and "inline-block" in style.replace(" ", "") \
+            or _PAD.search(style) and _BG.search(style):
+        return True
+    cell = el.getparent()
+    if cell is not None and cell.tag in ("td", "th") and (cell.get("bgcolor") or _BG.search(cell.get("style") or "")):
+        rest = "".join(t for t in cell.itertext()).split()
+        return len(rest) == words
+    return False
+
+
 def _load() -> list[Platform]:
     from . import beehiiv, buttondown, ghost, mailchimp, substack
 
