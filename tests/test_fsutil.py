@@ -4,7 +4,8 @@ failed write never damages the previous file."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from audio_edition.fsutil import atomic_path, atomic_write_text, episode_slug, slugify
 

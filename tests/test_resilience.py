@@ -318,3 +318,40 @@ def test_os_errors_at_the_lowest_level_become_one_line(tmp_path, monkeypatch, co
     monkeypatch.setattr(espeak.wave, "open", real_open)
     [result] = build([str(_issue(tmp_path))], BuildOptions(out_dir=out, engine="espeak"))
     assert measure(result.mp3).duration > 5
+
+
+# --- corrupt state -------------------------------------------------------------------------
+
+def test_garbage_in_the_cache_is_synthesized_again(tmp_path):
+    out = tmp_path / "out"
+    src = _issue(tmp_path)
+    build([str(src)], BuildOptions(out_dir=out, engine="espeak"))
+    wavs = sorted((out / ".audio-edition" / "cache").glob("??/*.wav"))
+    wavs[0].write_bytes(b"RIFF\x00\x00garbage" * 100)  # garbage under the right name
+    with open(wavs[1], "r+b") as fh:  # truncated
+        fh.truncate(wavs[1].stat().st_size // 3)
+    (out / "episodes").rename(tmp_path / "old-episodes")  # force a re-mix
+    [result] = build([str(src)], BuildOptions(out_dir=out, engine="espeak"))
+    assert ": 0 fallbacks" not in result.summary and ", 2 synthesized" in result.summary  # only the two damaged
+    record = json.loads((out / "episodes" / SLUG / "episode.json").read_text())
+    assert abs(measure(result.mp3).duration - record["duration"]) < 0.3
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "wrong-type"])
+def test_a_damaged_old_episode_is_reported_and_left_out_of_the_feed(tmp_path, damage):
+    out = tmp_path / "out"
+    old = _issue(tmp_path, ISSUE.replace("2025-10-01", "2025-09-01").replace("Trois nouvelles", "Vieilles nouvelles"),
+                 "old.html")
+    assert run_cli("build", old, "--engine", "espeak", "--out", out).returncode == 0
+    [old_dir] = list((out / "episodes").iterdir())
+    record = old_dir / "episode.json"
+    text = record.read_text()
+    record.write_text({"truncated": text[: len(text) // 2], "garbage": "\x00\xff not json",
+                       "empty": "", "wrong-type": text.replace('"duration": ', '"duration": "long", "x": ')}[damage])
+    proc = run_cli("build", _issue(tmp_path), "--engine", "espeak", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    warnings = [ln for ln in proc.stderr.splitlines() if ln.startswith("warning:")]
+    assert len(warnings) == 1 and old_dir.name in warnings[0] and "left out of the feed" in warnings[0]
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not feed.bozo
+    assert [e.title for e in feed.entries] == ["Trois nouvelles de la semaine"]

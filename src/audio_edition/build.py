@@ -188,6 +188,10 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
                            engine_options={**(options.engine_options or {}), "lexicon": item.profile.lexicon},
                            on_progress=lambda done, total, seg: reporter.advance())
     summary = summarize(synth)
+    fell_back = [r for r in synth if r.fallback]
+    if fell_back:  # said once per episode, not once per segment
+        reporter.log(f"warning: {len(fell_back)} of {len(synth)} segments spoken by {options.fallback_engine} "
+                     f"instead of {item.engine} ({(fell_back[0].fallback_reason or '')[:160]})")
 
     ep_dir = out_dir / "episodes" / slug
     dest = dest or ep_dir

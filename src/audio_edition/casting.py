@@ -30,10 +30,11 @@ Which profile: ``build --voices FILE``, else ``[voices] profile`` in the show's
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from .config import read_toml
 from .engines import ENGINES

@@ -81,7 +81,8 @@ def info(out_dir, cache_dir, as_json):
 @_with_dirs
 @click.option("--older-than", "days", type=click.FloatRange(min=0), metavar="DAYS",
               help="Also remove segments not used by any build for DAYS days.")
-@click.option("--all", "everything", is_flag=True, help="Remove every cached segment (the next build re-synthesizes all).")
+@click.option("--all", "everything", is_flag=True,
+              help="Remove every cached segment (the next build re-synthesizes all).")
 def prune(out_dir, cache_dir, days, everything):
     """Remove leftovers of interrupted builds, and old or all segments.
 

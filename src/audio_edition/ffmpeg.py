@@ -1,15 +1,13 @@
-"""The bundled ffmpeg (imageio-ffmpeg wheel): locate it, run it, decode anything to WAV.
+"""The bundled ffmpeg (imageio-ffmpeg wheel): locate it and run it.
 
 The wheel ships a static ffmpeg with libmp3lame but no ffprobe, so we never let pydub
-probe files: everything non-WAV is decoded to WAV by ffmpeg first.
+probe files. ``ffmpeg_exe()`` is the one place that knows where ffmpeg is.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 import subprocess
-from pathlib import Path
 
 from .errors import AudioError
 
@@ -51,23 +49,3 @@ def run(args: list[str], what: str, timeout: float = 600) -> subprocess.Complete
         lines = [ln for ln in proc.stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
         raise AudioError(f"ffmpeg failed while {what}: {lines[-1] if lines else 'exit ' + str(proc.returncode)}")
     return proc
-
-
-def to_wav(src: str | Path, dst: str | Path, sample_rate: int | None = None, channels: int = 1) -> None:
-    args = ["-i", str(src), "-vn", "-acodec", "pcm_s16le", "-ac", str(channels)]
-    if sample_rate:
-        args += ["-ar", str(sample_rate)]
-    run(args + ["-f", "wav", str(dst)], f"decoding {Path(src).name}")
-
-
-_DURATION = re.compile(r"time=(\d+):(\d+):(\d+(?:\.\d+)?)")
-
-
-def decoded_duration(path: str | Path) -> float:
-    """Decode the whole file with ffmpeg and return its duration in seconds (proves it decodes)."""
-    proc = run(["-v", "info", "-i", str(path), "-f", "null", "-"], f"decoding {Path(path).name}")
-    matches = _DURATION.findall(proc.stderr.decode("utf-8", "replace"))
-    if not matches:
-        raise AudioError(f"ffmpeg could not read a duration from {path}")
-    h, m, s = matches[-1]
-    return int(h) * 3600 + int(m) * 60 + float(s)

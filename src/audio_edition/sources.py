@@ -21,23 +21,29 @@ import codecs
 import email
 import email.policy
 import email.utils
+import http.client
+import os
 import re
+import stat
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import lxml.etree
 
-from .errors import SourceError
+from .errors import SourceError, redact
 from .models import Issue
 from .parse.meta import author_from_sender, cadence_from_gaps, publication_from_sender
 
-MAX_BYTES = 50 * 1024 * 1024  # what we read from a file or a URL at most
-FETCH_TIMEOUT = 20.0  # seconds, per network operation
+MAX_BYTES = 50 * 1024 * 1024  # what we read from a file or a URL at most (AUDIO_EDITION_MAX_SOURCE_MB)
+FETCH_TIMEOUT = 20.0  # seconds, for the whole download of a URL
 MAX_REDIRECTS = 5
+MAX_NAME = 200  # characters of a feed's title kept as the publication's name
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 EML_SUFFIXES = {".eml"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
@@ -318,17 +324,30 @@ def _atom_content(el) -> str | None:
     return el.text or _text(el)
 
 
-def read_feed(text: str, where: str, base: str, latest: int | None = None, since: date | None = None) -> list[Issue]:
-    """An RSS 2.0 / RSS 1.0 / Atom feed → one ``Issue`` per item, oldest first."""
+def _parse_xml(text: str, where: str):
+    """A feed's XML → its root element, parsed as safely as defusedxml would.
+
+    No entity is ever expanded (a "billion laughs" stays a few bytes: its references are
+    left out of the text), no DTD or external entity is loaded (an ``<!ENTITY x SYSTEM
+    "file:///etc/passwd">`` reads nothing), nothing is fetched, and ``huge_tree`` stays off,
+    so libxml2's limits on depth and text size hold. Unlike defusedxml the feed is still
+    read: a few real feeds declare harmless entities such as ``&nbsp;``.
+    """
     parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                                  recover=True, remove_comments=True, remove_pis=True)
+                                  recover=True, remove_comments=True, remove_pis=True, dtd_validation=False,
+                                  attribute_defaults=False)
     # the text is decoded already (by its declared encoding): a declaration left in would make lxml
     # decode the UTF-8 bytes below a second time as windows-1252 or ISO-8859-1
     text = re.sub(r"^\ufeff?\s*<\?xml\b[^>]*\?>", "", text, count=1)
     try:
-        root = lxml.etree.fromstring(text.encode("utf-8"), parser=parser)
+        return lxml.etree.fromstring(text.encode("utf-8"), parser=parser)
     except (lxml.etree.XMLSyntaxError, ValueError) as exc:
         raise SourceError(f"{where}: not a readable RSS or Atom feed ({exc})") from None
+
+
+def read_feed(text: str, where: str, base: str, latest: int | None = None, since: date | None = None) -> list[Issue]:
+    """An RSS 2.0 / RSS 1.0 / Atom feed → one ``Issue`` per item, oldest first."""
+    root = _parse_xml(text, where)
     if root is None:
         raise SourceError(f"{where}: not a readable RSS or Atom feed")
     kind = _local(root.tag)
@@ -373,6 +392,9 @@ def read_feed(text: str, where: str, base: str, latest: int | None = None, since
             })
     else:
         raise SourceError(f"{where}: not an RSS or Atom feed (root element <{kind}>)")
+    if meta.get("publication") and len(meta["publication"]) > MAX_NAME:
+        # a channel title is announced in every intro and outro: a 100 000-character one is an attack
+        meta["publication"] = meta["publication"][:MAX_NAME].rsplit(" ", 1)[0].strip() or meta["publication"][:MAX_NAME]
     if meta.get("publication") is None:
         meta.pop("publication")
     if not entries:
@@ -426,14 +448,31 @@ def select(issues: list[Issue], latest: int | None = None, since: date | None = 
 
 # --- files and directories ----------------------------------------------------------------
 
-def _read_bytes(path: Path) -> bytes:
+def size_limit() -> int:
+    """The largest source read, in bytes: ``AUDIO_EDITION_MAX_SOURCE_MB`` (default 50 MB)."""
+    raw = os.environ.get("AUDIO_EDITION_MAX_SOURCE_MB", "").strip()
+    if not raw:
+        return MAX_BYTES
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError(f"{path}: file is {size / (1024 * 1024):.0f} MB, larger than the "
-                              f"{MAX_BYTES // (1024 * 1024)} MB limit")
-        with open(path, "rb") as fh:
-            return fh.read(MAX_BYTES + 1)
+        mb = float(raw)
+    except ValueError:
+        raise SourceError(f"AUDIO_EDITION_MAX_SOURCE_MB={raw!r}: not a number of megabytes") from None
+    if mb <= 0:
+        raise SourceError(f"AUDIO_EDITION_MAX_SOURCE_MB={raw!r}: must be more than 0")
+    return int(mb * 1024 * 1024)
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A regular file's bytes, at most ``max_bytes()``: a FIFO, a device (``/dev/zero``), a
+    socket or a directory is refused without being read, so nothing ever waits or fills memory."""
+    limit = size_limit()
+    try:
+        # O_NONBLOCK: opening a FIFO never waits for a writer; fstat then says what it is
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise SourceError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -442,6 +481,27 @@ def _read_bytes(path: Path) -> bytes:
         raise SourceError(f"{path}: permission denied") from None
     except OSError as exc:
         raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else
+                    "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                    "a socket" if stat.S_ISSOCK(st.st_mode) else
+                    "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file")
+            raise SourceError(f"{path}: is {kind}, not a file (give an issue's HTML, .eml or feed file)")
+        if st.st_size > limit:
+            raise SourceError(f"{path}: file is {_mb(st.st_size)}, larger than the {_mb(limit)} limit "
+                              "(AUDIO_EDITION_MAX_SOURCE_MB)")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+        if len(data) > limit:  # it grew while we read
+            raise SourceError(f"{path}: larger than the {_mb(limit)} limit (AUDIO_EDITION_MAX_SOURCE_MB)")
+        return data
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
 
 
 def _looks_like_eml(data: bytes) -> bool:
@@ -513,65 +573,148 @@ class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         scheme = urllib.parse.urlsplit(newurl).scheme.lower()
         if scheme not in ("http", "https"):
-            raise SourceError(f"{req.full_url}: redirected to a {scheme or 'relative'}: URL, only http and https are fetched")
+            raise SourceError(f"{redact(req.full_url)}: redirected to a {scheme or 'relative'}: URL, "
+                              "only http and https are fetched")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX_BYTES) -> tuple[bytes, str, str | None, str]:
-    """GET ``url`` → (body, content type, charset, final URL), within the limits."""
+class _Body:
+    """The response body, decompressed as it arrives, never past ``limit`` bytes or ``deadline``.
+
+    A gzip or deflate "bomb" (a few KB that inflate to gigabytes) stops at the limit: the
+    decompressor is asked for at most what may still be kept.
+    """
+
+    def __init__(self, encoding: str, limit: int, shown: str) -> None:
+        self.limit, self.shown = limit, shown
+        self.chunks: list[bytes] = []
+        self.total = 0
+        if encoding in ("", "identity"):
+            self.inflate = None
+        elif encoding in ("gzip", "x-gzip"):
+            self.inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif encoding == "deflate":
+            self.inflate = zlib.decompressobj(zlib.MAX_WBITS | 32)  # zlib or gzip header
+            self.raw_deflate_tried = False
+        else:
+            raise SourceError(f"{shown}: the server sent content encoded as {encoding!r}, which is not read")
+        self.encoding = encoding
+
+    def _keep(self, data: bytes) -> None:
+        self.total += len(data)
+        if self.total > self.limit:
+            raise SourceError(f"{self.shown}: larger than the {_mb(self.limit)} limit"
+                              + (" once decompressed" if self.inflate is not None else ""))
+        self.chunks.append(data)
+
+    def feed(self, chunk: bytes) -> None:
+        if self.inflate is None:
+            self._keep(chunk)
+            return
+        data = chunk
+        while data:
+            try:
+                out = self.inflate.decompress(data, self.limit - self.total + 1)
+            except zlib.error:
+                if self.encoding == "deflate" and self.total == 0 and not self.raw_deflate_tried:
+                    self.raw_deflate_tried = True  # "deflate" sent without its zlib header
+                    self.inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise SourceError(f"{self.shown}: the {self.encoding} content is corrupt") from None
+            self._keep(out)
+            data = self.inflate.unconsumed_tail
+            if self.inflate.eof:
+                break
+
+    def bytes(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+def fetch(url: str, *, timeout: float = FETCH_TIMEOUT,
+          max_bytes: int | None = None) -> tuple[bytes, str, str | None, str]:
+    """GET ``url`` → (body, content type, charset, final URL), within the limits.
+
+    http and https only (also after redirects, at most MAX_REDIRECTS of them); ``timeout``
+    bounds the whole download, not only each read, so a server dripping a byte a second
+    cannot hold the build; at most ``max_bytes`` (default: ``size_limit()``) are kept, after
+    gzip/deflate decompression. Credentials in the URL never appear in a message.
+    """
+    limit = max_bytes if max_bytes is not None else size_limit()
+    shown = redact(url)
     parts = urllib.parse.urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise SourceError(f"{url}: only http:// and https:// URLs are fetched")
+        raise SourceError(f"{shown}: only http:// and https:// URLs are fetched")
+    auth = None
+    if parts.username is not None or parts.password is not None:
+        # https://user:pass@host/: urllib would read "user:pass@host" as the host name; send
+        # the credentials as Basic auth instead, to this host only (never on a redirect)
+        import base64
+
+        userinfo = f"{urllib.parse.unquote(parts.username or '')}:{urllib.parse.unquote(parts.password or '')}"
+        auth = "Basic " + base64.b64encode(userinfo.encode("utf-8")).decode("ascii")
+        netloc = parts.hostname or ""
+        if ":" in netloc:
+            netloc = f"[{netloc}]"
+        if parts.port:
+            netloc += f":{parts.port}"
+        url = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
     opener = urllib.request.build_opener(_LimitedRedirects())
     req = urllib.request.Request(url, headers={
         "User-Agent": "audio-edition (newsletter to podcast)",
-        "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.1",
+        "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
+                  "application/xml;q=0.9,*/*;q=0.1",
+        "Accept-Encoding": "gzip, deflate",
     })
+    if auth is not None:
+        req.add_unredirected_header("Authorization", auth)
+    deadline = time.monotonic() + timeout
     try:
         with opener.open(req, timeout=timeout) as resp:
             ctype = resp.headers.get_content_type().lower()
             charset = resp.headers.get_content_charset()
             final = resp.geturl()
             if ctype not in HTML_TYPES | FEED_TYPES | {"text/plain"}:
-                raise SourceError(f"{url}: content type {ctype} is neither a web page nor a feed")
+                raise SourceError(f"{shown}: content type {ctype} is neither a web page nor a feed")
             length = resp.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise SourceError(f"{url}: {int(length) / (1024 * 1024):.0f} MB, larger than the "
-                                  f"{max_bytes // (1024 * 1024)} MB limit")
-            chunks, total = [], 0
+            if length and length.isdigit() and int(length) > limit:
+                raise SourceError(f"{shown}: {_mb(int(length))}, larger than the {_mb(limit)} limit")
+            body = _Body((resp.headers.get("Content-Encoding") or "").strip().lower(), limit, shown)
             while True:
-                chunk = resp.read(65536)
+                if time.monotonic() > deadline:
+                    raise TimeoutError
+                chunk = resp.read1(65536) if hasattr(resp, "read1") else resp.read(65536)
                 if not chunk:
                     break
-                total += len(chunk)
-                if total > max_bytes:
-                    raise SourceError(f"{url}: larger than the {max_bytes // (1024 * 1024)} MB limit")
-                chunks.append(chunk)
+                body.feed(chunk)
     except SourceError:
         raise
     except urllib.error.HTTPError as exc:
         if 300 <= exc.code < 400:
             if "not allowed" in str(exc.msg):  # urllib refuses e.g. a redirect to file:// or ftp://
-                raise SourceError(f"{url}: redirected to a non-http URL, only http and https are fetched") from None
-            raise SourceError(f"{url}: too many redirects (more than {MAX_REDIRECTS})") from None
-        raise SourceError(f"{url}: HTTP error {exc.code} {exc.reason}") from None
+                raise SourceError(f"{shown}: redirected to a non-http URL, only http and https are "
+                                  "fetched") from None
+            raise SourceError(f"{shown}: too many redirects (more than {MAX_REDIRECTS})") from None
+        raise SourceError(f"{shown}: HTTP error {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, SourceError):
             raise reason from None
-        raise SourceError(f"{url}: cannot fetch ({reason})") from None
+        if isinstance(reason, TimeoutError):
+            raise SourceError(f"{shown}: timed out after {timeout:g} s") from None
+        raise SourceError(f"{shown}: cannot fetch ({redact(str(reason))})") from None
     except TimeoutError:
-        raise SourceError(f"{url}: timed out after {timeout:.0f} s") from None
+        raise SourceError(f"{shown}: timed out after {timeout:g} s") from None
     except OSError as exc:
-        raise SourceError(f"{url}: cannot fetch ({exc.strerror or exc})") from None
-    except ValueError as exc:
-        raise SourceError(f"{url}: cannot fetch ({exc})") from None
-    return b"".join(chunks), ctype, charset, final
+        raise SourceError(f"{shown}: cannot fetch ({redact(str(exc.strerror or exc))})") from None
+    except (ValueError, http.client.HTTPException) as exc:
+        raise SourceError(f"{shown}: cannot fetch ({redact(str(exc)) or type(exc).__name__})") from None
+    return body.bytes(), ctype, charset, final
 
 
 def read_url(url: str, latest: int | None = None, since: date | None = None) -> list[Issue]:
     data, ctype, charset, final = fetch(url)
-    return from_bytes(data, url, source=url, ident=url, hint=ctype, declared=charset, url=final,
+    shown = redact(url)  # what episode.json, the feed and messages may say: no credentials
+    return from_bytes(data, shown, source=shown, ident=shown, hint=ctype, declared=charset, url=redact(final),
                       latest=latest, since=since)
 
 

@@ -30,9 +30,9 @@ import os
 import re
 import shutil
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from .errors import OutputError, output_error
 from .fsutil import cache_dir, state_dir
@@ -94,7 +94,7 @@ def _read_holder(fd: int) -> Holder | None:
 
 
 def _write_holder(fd: int) -> None:
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     data = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started": now}).encode("utf-8")
     os.ftruncate(fd, 0)
     os.lseek(fd, 0, os.SEEK_SET)

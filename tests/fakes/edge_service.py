@@ -26,7 +26,12 @@ Audio is streamed at ``speed`` × real time (default 20×, roughly the real serv
 ``reset``   abort the TCP connection part-way through the audio
 ``stall``   stop sending part-way through the audio, without closing
 ``noaudio`` answer ``turn.start`` / ``turn.end`` with no audio (the client raises NoAudioReceived)
+``503``     answer the voice list with 503 Service Unavailable
 ==========  ================================================================================
+
+A flaky service: :meth:`flaky` gives every fault kind a probability per request (the issue's
+"each fault at 20 %"), drawn from a ``random.Random`` seeded per request from ``seed`` and the
+request's number, so a run with one request at a time is exactly reproducible.
 
 Voices absent from the voice list also get no audio, like the real service.
 
@@ -44,14 +49,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import random
 import re
 import struct
 import subprocess
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 from xml.sax.saxutils import unescape
 
 from aiohttp import WSMsgType, web
@@ -59,8 +65,10 @@ from aiohttp import WSMsgType, web
 FRAME_SECONDS = 576 / 24000  # one MPEG-2 layer III frame at 24 kHz
 TICKS = 10_000_000  # 100-ns ticks per second
 
-FAULT_KINDS = ("403", "429", "drop", "reset", "stall", "noaudio")
+FAULT_KINDS = ("403", "429", "drop", "reset", "stall", "noaudio", "503")
 HANDSHAKE_FAULTS = ("403", "429")
+STREAM_FAULTS = ("drop", "reset", "stall", "noaudio")
+VOICE_LIST_FAULTS = ("503",)
 
 DEFAULT_VOICES = [
     ("fr-FR", "DeniseNeural", "Female"),
@@ -188,7 +196,7 @@ class Fault:
     def applies(self, text: str | None, voice: str | None) -> bool:
         if self.times is not None and self.used >= self.times:
             return False
-        if self.kind in HANDSHAKE_FAULTS:
+        if self.kind in HANDSHAKE_FAULTS or self.kind in VOICE_LIST_FAULTS:
             return True
         if self.match is not None and (text is None or self.match not in text):
             return False
@@ -226,9 +234,12 @@ class FakeEdgeService:
     requests: list[Request] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     voice_list_calls: int = 0
+    rates: dict[str, float] = field(default_factory=dict)  # fault kind → probability per request
+    seed: int = 0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self._draws = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
@@ -248,6 +259,30 @@ class FakeEdgeService:
     def clear_faults(self) -> None:
         with self._lock:
             self.faults.clear()
+            self.rates = {}
+
+    def flaky(self, rate: float = 0.2, seed: int = 16, kinds: tuple[str, ...] = FAULT_KINDS) -> None:
+        """Every fault in ``kinds`` strikes each request with probability ``rate``, seeded."""
+        unknown = set(kinds) - set(FAULT_KINDS)
+        if unknown:
+            raise ValueError(f"unknown faults {sorted(unknown)}: one of {FAULT_KINDS}")
+        with self._lock:
+            self.rates = {k: rate for k in kinds}
+            self.seed = seed
+            self._draws = 0
+
+    def _random_fault(self, stage: str) -> Fault | None:
+        """A fault drawn from ``rates`` for one request at ``stage`` (under the lock)."""
+        kinds = {"handshake": HANDSHAKE_FAULTS, "stream": STREAM_FAULTS, "voices": VOICE_LIST_FAULTS}[stage]
+        live = [k for k in kinds if self.rates.get(k)]
+        if not live:
+            return None
+        self._draws += 1
+        rng = random.Random(f"{self.seed}:{stage}:{self._draws}")
+        for kind in live:  # each kind independently: a request meets it with its own probability
+            if rng.random() < self.rates[kind]:
+                return Fault(kind, times=None, at=rng.uniform(0.1, 0.9))
+        return None
 
     def syntheses(self, outcome: str | None = "ok") -> list[Request]:
         """SSML requests (optionally only those with ``outcome``)."""
@@ -272,7 +307,7 @@ class FakeEdgeService:
         return f"http://{self.base}/voices/list?trustedclienttoken=6A5AA1D4EAFF4E9FB37E23D68491D6F4"
 
     @contextlib.contextmanager
-    def patched(self) -> Iterator["FakeEdgeService"]:
+    def patched(self) -> Iterator[FakeEdgeService]:
         """Point the real edge_tts client at this fake (where its modules read the URLs)."""
         import edge_tts.communicate
         import edge_tts.voices
@@ -290,7 +325,7 @@ class FakeEdgeService:
         monkeypatch.setattr("edge_tts.communicate.WSS_URL", self.wss_url)
         monkeypatch.setattr("edge_tts.voices.VOICE_LIST", self.voice_list_url)
 
-    def start(self) -> "FakeEdgeService":
+    def start(self) -> FakeEdgeService:
         mp3_frames(1.0)  # encode the tone before anyone measures anything
         ready = threading.Event()
         error: list[BaseException] = []
@@ -325,7 +360,7 @@ class FakeEdgeService:
         self._thread.join(10)
         self._thread = None
 
-    def __enter__(self) -> "FakeEdgeService":
+    def __enter__(self) -> FakeEdgeService:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -348,11 +383,12 @@ class FakeEdgeService:
     def _take_fault(self, stage: str, text: str | None = None, voice: str | None = None) -> Fault | None:
         with self._lock:
             for f in self.faults:
-                in_stage = (f.kind in HANDSHAKE_FAULTS) == (stage == "handshake")
-                if in_stage and f.applies(text, voice):
+                f_stage = ("handshake" if f.kind in HANDSHAKE_FAULTS else
+                           "voices" if f.kind in VOICE_LIST_FAULTS else "stream")
+                if f_stage == stage and f.applies(text, voice):
                     f.used += 1
                     return f
-        return None
+            return self._random_fault(stage)
 
     async def _stats(self, request: web.Request) -> web.Response:
         """What the fake saw, for a client in another process (the benchmark)."""
@@ -364,6 +400,9 @@ class FakeEdgeService:
     async def _voice_list(self, request: web.Request) -> web.Response:
         with self._lock:
             self.voice_list_calls += 1
+        fault = self._take_fault("voices")
+        if fault is not None:
+            return web.Response(status=503, text="Service Unavailable")
         if "Sec-MS-GEC" not in request.query:
             return web.Response(status=403, text="missing Sec-MS-GEC")
         return web.json_response(self.voices)
@@ -506,7 +545,7 @@ def _sentences(text: str, words: list[Word]) -> list[tuple[str, float, float]]:
     """SentenceBoundary marks: consecutive words up to one ending a sentence."""
     out, current = [], []
     ends = [m.group(0)[-1] in ".!?…" for m in _TOKEN.finditer(text) if m.group(0).strip(_EDGE_PUNCT)]
-    for w, end in zip(words, ends):
+    for w, end in zip(words, ends, strict=False):
         current.append(w)
         if end:
             out.append(current)

@@ -14,8 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from audio_edition.episode import RECORD, TRANSCRIPTS, Episode, SegmentRecord
-from audio_edition.ffmpeg import decoded_duration, ffmpeg_exe
+from audio_edition.ffmpeg import ffmpeg_exe
 from audio_edition.fsutil import atomic_write_text
+from audio_edition.mix import measure
 
 BASE_URL = "https://podcast.example.org/show/"
 
@@ -25,7 +26,7 @@ def _tone(seconds: float, cache_dir: str) -> tuple[Path, float]:
     path = Path(cache_dir) / f"tone-{seconds:.1f}.mp3"
     subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
                     "-ac", "1", "-ar", "24000", "-c:a", "libmp3lame", "-b:a", "48k", str(path)], check=True)
-    return path, decoded_duration(path)
+    return path, measure(path).duration  # decoded to its end
 
 
 def tone_mp3(seconds: float, cache_dir: Path) -> tuple[Path, float]:

@@ -207,7 +207,7 @@ class SegmentCache:
     def info(self) -> CacheInfo:
         out = CacheInfo(root=str(self.root))
         entries, orphans = self._scan()
-        for key, wav, meta_path in entries:
+        for _key, wav, meta_path in entries:
             try:
                 meta = json.loads(meta_path.read_text(encoding="utf-8"))
                 used = meta_path.stat().st_mtime
@@ -251,7 +251,7 @@ class SegmentCache:
                 res.freed_bytes += st.st_size
             except OSError:
                 continue
-        for key, wav, meta_path in entries:
+        for _key, wav, meta_path in entries:
             try:
                 used = meta_path.stat().st_mtime
                 if not everything and (older_than_days is None or now - used < older_than_days * 86400):

@@ -41,7 +41,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from ..errors import SynthesisError, UsageError
-from ..fsutil import atomic_write_text
+from ..ffmpeg import ffmpeg_exe
+from ..fsutil import CACHE_DIR, atomic_write_text
 from ..models import Boundary, SynthResult
 from ..normalize.lexicon import apply_engine_lexicon, engine_lexicon_tag
 from .chunks import join_wavs, split_text
@@ -49,7 +50,7 @@ from .chunks import join_wavs, split_text
 SAMPLE_RATE = 24000  # edge's audio-24khz-48kbitrate-mono-mp3, decoded
 TICKS_PER_SECOND = 10_000_000
 VOICE_LIST_MAX_AGE = 24 * 3600  # the voice list is cached for a day
-DEFAULT_CACHE_DIR = Path(".audio-edition") / "cache"
+DEFAULT_CACHE_DIR = CACHE_DIR  # fsutil's one definition
 
 # What TTSConfig in edge_tts accepts as a short name: lang-REGION[-Sub]-NameNeural.
 _EDGE_VOICE = re.compile(r"^([a-z]{2,})-([A-Z]{2,})-(.+Neural)$")
@@ -143,13 +144,7 @@ def completeness_problem(text: str, boundaries: tuple[Boundary, ...] | list[Boun
 
 # --- ffmpeg --------------------------------------------------------------------------------
 
-def ffmpeg_exe() -> str:
-    try:
-        import imageio_ffmpeg
-
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except Exception as exc:  # the wheel is a dependency; this is an install problem
-        raise SynthesisError(f"cannot find the bundled ffmpeg (imageio-ffmpeg): {exc}") from None
+# the one definition of the ffmpeg path is audio_edition.ffmpeg.ffmpeg_exe (imported above)
 
 
 async def decode_mp3(src: str | Path, dst: str | Path, sample_rate: int = SAMPLE_RATE, timeout: float = 120) -> float:

@@ -311,7 +311,9 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
                                       "date", "dc.date", "dcterms.created", "publish-date", "pubdate",
                                       "sailthru.date", "parsely-pub-date"))
     ld_date = iso_date(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
-    url = issue.url or meta_content(root, "og:url") or next(iter(root.xpath('//link[@rel="canonical"]/@href')), None)
+    url = next((u for u in (issue.url, meta_content(root, "og:url"),
+                            next(iter(root.xpath('//link[@rel="canonical"]/@href')), None))
+                if isinstance(u, str) and re.match(r"(?i)https?://[^/\s]", u.strip())), None)  # never javascript:/file:
     meta_subtitle = meta_content(root, "og:description", "description", "twitter:description")
     author = (issue.feed_meta.get("author") or meta_content(root, "author", "article:author")
               or ld_name(ld.get("author")))

@@ -52,7 +52,12 @@ def clean_text(text: str) -> str:
     for ch in _ZERO_WIDTH_CHARS:
         if ch in text:
             text = text.replace(ch, "")
+    if _CONTROL.search(text):  # a bell or an escape in a title breaks the feed's XML and the tags
+        text = _CONTROL.sub(" ", text)
     return " ".join(text.split())
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 @dataclass
