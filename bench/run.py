@@ -367,7 +367,7 @@ def table(rows: list[Row]) -> str:
     widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
     lines = []
     for n, c in enumerate(cells):
-        lines.append("| " + " | ".join(v.ljust(w) for v, w in zip(c, widths)) + " |")
+        lines.append("| " + " | ".join(v.ljust(w) for v, w in zip(c, widths, strict=False)) + " |")
         if n == 0:
             lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     notes = [f"- {r.name}: {r.note}" for r in rows if r.note]

@@ -221,7 +221,7 @@ def test_chap_frames_match_chapters_json_and_start_at_their_sting(example_build)
     chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
     doc = json.loads((d / "chapters.json").read_text())["chapters"]
     assert len(chaps) == len(doc)
-    for c, j in zip(chaps, doc):
+    for c, j in zip(chaps, doc, strict=False):
         assert abs(c.start_time / 1000 - j["startTime"]) <= 0.5 and abs(c.end_time / 1000 - j["endTime"]) <= 0.5
         if j.get("url"):
             assert c.sub_frames.getall("WXXX")[0].url == j["url"]

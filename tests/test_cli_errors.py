@@ -3,7 +3,6 @@ and nothing left behind."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from .conftest import EXAMPLE, run_cli

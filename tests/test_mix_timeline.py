@@ -37,7 +37,7 @@ def test_a_sting_opens_each_story_and_section_chapter():
     assert [p.role for p in stings] == ["section", "sting", "sting"]
     chapters = chapters_from(sc, tl)
     assert [c.title for c in chapters] == ["intro0", "section2", "story4", "story6", "outro7"]
-    for sting, chapter in zip(stings, chapters[1:4]):
+    for sting, chapter in zip(stings, chapters[1:4], strict=False):
         assert chapter.start == pytest.approx(sting.start)  # the chapter starts where its sting starts
         announced = tl.voice_for(sting.segment)
         assert sting.start < announced.start < sting.end  # the voice comes in over the sting's tail

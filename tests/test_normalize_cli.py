@@ -8,8 +8,14 @@ import pytest
 from click.testing import CliRunner
 
 from audio_edition.cli_normalize import normalize_command
-from audio_edition.normalize import (UnspeakableError, check_speakable, diff_rows, format_diff, script_issues,
-                                     speakability_issues)
+from audio_edition.normalize import (
+    UnspeakableError,
+    check_speakable,
+    diff_rows,
+    format_diff,
+    script_issues,
+    speakability_issues,
+)
 
 
 def run(*args, input=None):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import http.server
 import threading
 import time
-from email.message import EmailMessage
 from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,7 @@ def test_charsets(tmp_path, data, expected):
 
 def test_mixed_utf8_with_stray_cp1252_bytes(tmp_path):
     path = tmp_path / "issue.html"
-    path.write_bytes("<p>déjà vu</p>".encode("utf-8") + "<p>café crème</p>".encode("cp1252"))
+    path.write_bytes("<p>déjà vu</p>".encode() + "<p>café crème</p>".encode("cp1252"))
     [issue] = sources.load(str(path))
     assert "déjà vu" in issue.raw_html and "café crème" in issue.raw_html
 

@@ -23,7 +23,7 @@ def test_voice_timeline_is_sample_exact_and_ordered():
     tl = voice_timeline(script, [1.0, 0.5, 2.0, 1.0], ["a", "b", "c", "d"], pause=0.7, sample_rate=44100)
     voices = list(tl.voices())
     assert [p.segment for p in voices] == [0, 1, 2, 3]
-    for a, b in zip(voices, voices[1:]):
+    for a, b in zip(voices, voices[1:], strict=False):
         assert b.start - a.end == pytest.approx(0.7, abs=1 / 44100)
     assert tl.duration == pytest.approx(voices[-1].end + 0.8, abs=1 / 44100)
     # every time is a whole sample
@@ -38,7 +38,7 @@ def test_transition_opens_the_chapter_it_announces():
     assert chapters[0].start == 0.0
     assert chapters[1].start == pytest.approx(tl.voice_for(1).start)  # the transition's start
     assert chapters[-1].end == pytest.approx(tl.duration)
-    assert all(a.end == b.start for a, b in zip(chapters, chapters[1:]))
+    assert all(a.end == b.start for a, b in zip(chapters, chapters[1:], strict=False))
 
 
 def _record(**over) -> dict:

@@ -10,6 +10,7 @@ run resume where this one stopped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
@@ -32,17 +33,17 @@ from .episode import (
     load_episode,
     scan_episodes,
 )
-from .errors import OutputError, UsageError
+from .errors import UsageError
 from .feed import episode_url, write_feed
-from .fsutil import STATE_DIR, atomic_path, atomic_write_bytes, atomic_write_text, check_writable_dir, episode_slug
+from .fsutil import atomic_path, atomic_write_bytes, atomic_write_text, check_writable_dir, episode_slug
 from .models import Issue, Script
 from .normalize import check_speakable
 from .parse import parse_issue
 from .script import build_script
 from .site import write_site
-from .tags import Chapter, write_tags
 from .sound.library import load_show_sound
 from .sound.settings import merged, resolve_files
+from .tags import Chapter, write_tags
 from .timeline import Timeline, produced_timeline
 from .transcripts import to_html, to_srt, to_vtt, written_cues
 
@@ -271,7 +272,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         segments=tuple(
             SegmentRecord(role=seg.role, title=seg.title, start=round(voices[i].start, 3),
                           end=round(voices[i].end, 3), url=seg.url, **r.report())
-            for i, (seg, r) in enumerate(zip(script.segments, synth))),
+            for i, (seg, r) in enumerate(zip(script.segments, synth, strict=False))),
         skipped=tuple(SkippedRecord(kind=s.kind, text=s.text) for s in script.skipped),
         synthesis=dict(getattr(synth, "synthesis", {})),
     )
@@ -352,7 +353,7 @@ def _mix_key(script: Script, synth: list[SegmentAudio], config, render_key: str 
     """Everything the episode's audio, tags and texts depend on: unchanged key, unchanged files."""
     material = json.dumps({
         "version": __version__,
-        "segments": [[s.role, s.title, s.url, Path(r.audio_path).name] for s, r in zip(script.segments, synth)],
+        "segments": [[s.role, s.title, s.url, Path(r.audio_path).name] for s, r in zip(script.segments, synth, strict=False)],
         "title": script.title, "date": script.published, "url": script.url, "show": config.show.name,
         "audio": [config.audio.pause_ms, config.audio.bitrate],
         "record": 3,  # episode.json v3: true peak, channels, cover, quality figures

@@ -258,9 +258,8 @@ def main(argv: list[str] | None = None) -> None:
 
 def _register() -> None:
     from .cli_cache import cache
-    from .cli_voices import voices
-
     from .cli_normalize import normalize_command
+    from .cli_voices import voices
 
     cli.add_command(voices)
     cli.add_command(cache)

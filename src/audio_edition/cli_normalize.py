@@ -51,8 +51,8 @@ def normalize_command(text: str, lang: str, lexicon_file: Path | None, engine: s
     become plain words; URLs are shortened; emoji and decorative symbols are dropped.
     Tokens a voice would still stumble on are reported on standard error.
     """
-    from .normalize import explain as explain_rewrites
     from .normalize import apply_engine_lexicon, load_lexicon, normalize, speakability_issues
+    from .normalize import explain as explain_rewrites
 
     if text == "-":
         text = sys.stdin.read()

@@ -120,7 +120,7 @@ def default_cover(name: str, px: int = DEFAULT_PX) -> bytes:
     boxes = [draw.textbbox((0, 0), ln, font=font) for ln in lines]
     tall = sum(b[3] - b[1] for b in boxes) + (len(lines) - 1) * size // 4
     y = (px - tall) // 2 - px // 20
-    for ln, b in zip(lines, boxes):
+    for ln, b in zip(lines, boxes, strict=False):
         draw.text(((px - (b[2] - b[0])) // 2 - b[0], y - b[1]), ln, font=font, fill=(255, 255, 255))
         y += b[3] - b[1] + size // 4
     bar = px // 60

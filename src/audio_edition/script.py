@@ -8,13 +8,13 @@ that a show can override in its config under ``[templates]``.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import re
 import tomllib
+from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 from .casting import SEGMENT_ROLE
 from .config import ShowConfig
@@ -22,7 +22,6 @@ from .errors import ConfigError
 from .models import Document, Script, Segment, Skipped, Story
 from .normalize import normalize_with_map
 from .normalize.spans import SpanMap
-
 
 
 @lru_cache(maxsize=8)
@@ -181,7 +180,7 @@ def _normalize_lines(lines: list[str], langs: list[str], lexicon=None):
     spoken_parts: list[str] = []
     pieces: list = []
     w_off = s_off = 0
-    for k, (line, lang) in enumerate(zip(lines, langs)):
+    for k, (line, lang) in enumerate(zip(lines, langs, strict=False)):
         if k:
             pieces.append((s_off, s_off + 1, w_off, w_off + 1, True))
             spoken_parts.append("\n")

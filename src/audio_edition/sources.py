@@ -423,7 +423,7 @@ def read_feed(text: str, where: str, base: str, latest: int | None = None, since
     if all(i.published for i in issues):
         issues.sort(key=lambda i: i.published)
         days = [(date.fromisoformat(b.published) - date.fromisoformat(a.published)).days
-                for a, b in zip(issues, issues[1:])]
+                for a, b in zip(issues, issues[1:], strict=False)]
         cadence = cadence_from_gaps(days)
         if cadence:  # what the dates show beats what the words suggest
             issues = [replace(i, feed_meta={**i.feed_meta, "cadence": cadence}) for i in issues]

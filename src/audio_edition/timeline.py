@@ -99,7 +99,7 @@ def voice_timeline(script: Script, durations: Sequence[float], sources: Sequence
     placements: list[Placement] = []
     pos = frames(lead_in)
     placements.append(Placement("silence", 0.0, pos / sample_rate))
-    for i, (seg, dur, src) in enumerate(zip(script.segments, durations, sources)):
+    for i, (seg, dur, src) in enumerate(zip(script.segments, durations, sources, strict=False)):
         if i:
             gap = frames(pause)
             placements.append(Placement("silence", pos / sample_rate, (pos + gap) / sample_rate))
@@ -172,7 +172,7 @@ def produced_timeline(script: Script, durations: Sequence[float], sources: Seque
     voices: list[tuple[int, int]] = []
     outro_bed_start: int | None = None  # the bed starts alone in the pause before the outro voice
     prev_end = 0
-    for i, (seg, dur, src) in enumerate(zip(script.segments, durations, sources)):
+    for i, (seg, dur, src) in enumerate(zip(script.segments, durations, sources, strict=False)):
         if i:
             opens = owners[i] != owners[i - 1]
             chapter_role = script.segments[owners[i]].role if owners[i] is not None else ""

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .models import Boundary
 
@@ -164,7 +165,7 @@ def written_cues(segments: Sequence[Any], placed: Sequence[Any], synth: Sequence
     from .normalize.lexicon import engine_span_map
 
     out: list[tuple[float, float, str]] = []
-    for seg, p, r in zip(segments, placed, synth):
+    for seg, p, r in zip(segments, placed, synth, strict=False):
         spans = getattr(seg, "spans", None)
         engine_map = None
         if spans is not None and getattr(r, "engine", None):

@@ -450,7 +450,7 @@ class EdgeEngine:
         # Pieces go out concurrently; each request still takes a permit from `limiter`,
         # so the total number of requests in flight never exceeds the runner's bound.
         tasks = [asyncio.ensure_future(self._piece(piece, voice, rate, pitch, part))
-                 for piece, part in zip(pieces, parts)]
+                 for piece, part in zip(pieces, parts, strict=False)]
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
             failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception() is not None]

@@ -362,7 +362,7 @@ async def asynthesize_all(
         """Every chunk is there: the segment's audio is the chunk itself, or the chunks joined."""
         job = jobs[plan.indexes[0]]
         parts: list[SynthResult] = plan.results  # type: ignore[assignment]
-        made = [p for p, m in zip(parts, plan.made) if m]
+        made = [p for p, m in zip(parts, plan.made, strict=False) if m]
         if len(parts) == 1:
             result = parts[0]
         else:

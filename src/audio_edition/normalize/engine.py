@@ -8,8 +8,9 @@ asked, records each rewrite (written → spoken, rule name) for ``explain``. Rul
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable, Union
+from typing import Union
 
 from .spans import replace_all, tracked_sub
 

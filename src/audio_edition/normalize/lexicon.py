@@ -49,11 +49,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..config import read_toml
 from ..errors import ConfigError
@@ -81,11 +82,11 @@ class Lexicon:
     def __bool__(self) -> bool:  # an empty lexicon is still a lexicon
         return True
 
-    def over(self, base: "Lexicon") -> "Lexicon":
+    def over(self, base: Lexicon) -> Lexicon:
         """This lexicon on top of ``base``: same-key entries of ``self`` win."""
         mine_folded = {k.casefold() for k in self.words if k.islower()}
         words = {k: v for k, v in base.words.items()
-                 if k not in self.words and not (k.casefold() in mine_folded)}
+                 if k not in self.words and k.casefold() not in mine_folded}
         words.update(self.words)
         mine_patterns = {p for p, _ in self.patterns}
         patterns = list(self.patterns) + [(p, r) for p, r in base.patterns if p not in mine_patterns]

@@ -9,8 +9,8 @@ punctuation. A token still holding a digit or a symbol (``%``, ``€``, ``@``, `
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from ..errors import AudioEditionError
 

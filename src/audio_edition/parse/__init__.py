@@ -25,8 +25,18 @@ from . import platforms
 from .blocks import INVISIBLE_SIZE, RawBlock, clean_text, flatten
 from .clean import _remove, _skip_subtree, css_hidden_classes, load_html, strip_unread
 from .language import passage_language
-from .meta import (date_in_text, detect_cadence, iso_date, json_ld, ld_name, meta_content, norm, pick_language,
-                   publication_from_sender, strip_site_suffix)
+from .meta import (
+    date_in_text,
+    detect_cadence,
+    iso_date,
+    json_ld,
+    ld_name,
+    meta_content,
+    norm,
+    pick_language,
+    publication_from_sender,
+    strip_site_suffix,
+)
 from .skip import SPONSOR_START, TEMPLATE_VAR, classify, refine, strip_template_vars, undecorate
 from .structure import layout_issue, strip_decoration
 
@@ -410,7 +420,7 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     skipped = [Skipped(kind=k, text=t) for k, t in skipped_raw]
     kept: list[RawBlock] = []
     sponsor_run: list[RawBlock] | None = None
-    for b, kind in zip(blocks, kinds):
+    for b, kind in zip(blocks, kinds, strict=False):
         if kind == "sponsor" and read_sponsors:
             if sponsor_run is None:
                 sponsor_run = []

@@ -341,7 +341,7 @@ def data_table_rows(table) -> list[str] | None:
     lines = []
     for r in body:
         if header:
-            parts = [f"{h}: {v}" if h else v for h, v in zip(header, r) if v]
+            parts = [f"{h}: {v}" if h else v for h, v in zip(header, r, strict=False) if v]
         else:
             parts = [v for v in r if v]
         if parts:

@@ -497,7 +497,7 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
     # closing words at the end of the last part ("C'est tout pour cette semaine !")
     if real:
         last = real[-1]
-        for k, (raw, blk) in enumerate(zip(last["body"], last["blocks"])):
+        for k, (raw, blk) in enumerate(zip(last["body"], last["blocks"], strict=False)):
             if k > 0 and SIGNOFF.match(strip_decoration(raw.full_text())) and len(last["body"]) - k <= 6:
                 layout.closing = [x.full_text() for x in last["body"][k:] if x.text or x.label]
                 last["body"], last["blocks"] = last["body"][:k], last["blocks"][:k]
