@@ -6,7 +6,8 @@ The show is fabricated once in a temporary directory: a real small MP3 (bundled 
 copied per episode, its transcripts, chapters and a valid ``episode.json`` (the same
 files ``build`` writes, from ``tests/fakes/episodes.py``). Prints the median of each stage:
 ``write_feed`` (read every record, feedgen, atomic write), ``write_site`` once nothing
-changed (it only rewrites pages whose HTML changed) and ``check_out``, wall and CPU time (the CPU figure is what an idle machine's wall time
+changed (it only rewrites pages whose HTML changed) and ``check_out``, wall and CPU time
+(the CPU figure is what an idle machine's wall time
 would be, roughly; check's feedparser runs in a second process). Not a test: timings
 depend on the machine.
 """

@@ -50,7 +50,7 @@ def main() -> None:
         rows = load(lang)
         print(table(score(rows, normalize), lang))
         for name, fn in (("normalize", normalize), ("normalize_with_map", normalize_with_map)):
-            def run_all(fn=fn) -> None:
+            def run_all(fn=fn, rows=rows) -> None:
                 for r in rows:
                     fn(r.written, r.lang)
             run_all()  # warm: rules compiled, caches filled

@@ -53,7 +53,7 @@ def realistic(size: int) -> bytes:
     n = 0
     while len(page.encode()) + sum(len(c.encode()) for c in copies) < size:
         n += 1
-        copies.append(re.sub(r"([1-5])️⃣", lambda m: f"{(n - 1) * 5 + int(m.group(1))}. ", stories))
+        copies.append(re.sub(r"([1-5])️⃣", lambda m, n=n: f"{(n - 1) * 5 + int(m.group(1))}. ", stories))
     return (page[:start] + "".join(copies) + page[end:]).encode("utf-8")
 
 
@@ -142,7 +142,8 @@ def measure(source: Path, expected: Path, flags: list[str], checker) -> dict:
     lost = [p for p in phrases if norm(p) not in written]
     problems = checker.check(exp, script, urls="--no-urls" not in flags, lenient_roles="--lenient-roles" in flags)
     return {"stories": found, "wanted": len(wanted), "furniture": len(furniture),
-            "never": len(exp.get("never_read", [])), "lost": len(lost), "phrases": len(phrases), "ok": not problems, "problems": problems,
+            "never": len(exp.get("never_read", [])), "lost": len(lost), "phrases": len(phrases),
+            "ok": not problems, "problems": problems,
             "furniture_read": furniture, "lost_phrases": lost}
 
 

@@ -145,7 +145,8 @@ def long_issue(minutes: float, seed: int = 7) -> str:
             p = " ".join(sentences)
             paragraphs.append(f"<p>{p}</p>")
             size += len(p)
-        stories.append(f"<h2>{n}. Nouvelle {n} : le {rng.choice(WORDS)} {rng.choice(VERBS)}</h2>\n" + "\n".join(paragraphs))
+        title = f"<h2>{n}. Nouvelle {n} : le {rng.choice(WORDS)} {rng.choice(VERBS)}</h2>\n"
+        stories.append(title + "\n".join(paragraphs))
     return ("<!DOCTYPE html><html lang=\"fr\"><head><title>La Lettre Longue</title>"
             "<meta property=\"og:site_name\" content=\"La Lettre Longue\"/>"
             "<meta property=\"article:published_time\" content=\"2025-10-01T06:00:00Z\"/></head>"
@@ -218,7 +219,8 @@ def row_edge(runs: int, work: Path, text: str) -> Row:
     c, b = median(cli_times), median(build_times)
     conc = synth.get("concurrency", {})
     note = (f"synthesis stage {synth.get('seconds', '?')} s ({synth.get('seconds', 0) / c:.2f}× the CLI), "
-            f"{synth.get('chunks', '?')} chunks; in flight: start {conc.get('start', '?')}, peak {conc.get('peak', '?')}"
+            f"{synth.get('chunks', '?')} chunks; in flight: start {conc.get('start', '?')}, peak "
+            f"{conc.get('peak', '?')}"
             f", backoffs {conc.get('backoffs', '?')}" if synth else "")
     return Row("edge build (fake, 150 ms, 20×)", f"{b:.1f} s", f"edge-tts CLI {c:.1f} s", f"{b / c:.2f}×", "≤ 0.25×",
                b / c <= 0.25, note)
@@ -401,7 +403,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 rows.append(fn(*a))
             except Exception as exc:  # noqa: BLE001 - one broken row must not hide the others
-                rows.append(Row(name, "failed", "", "", "", False, f"{type(exc).__name__}: {exc}".splitlines()[0][:300]))
+                why = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+                rows.append(Row(name, "failed", "", "", "", False, why))
             print(f"  {name}: {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
 
         if "edge" in wanted:

@@ -47,7 +47,8 @@ def test_mp3_decodes_and_lasts_what_the_text_implies(example_build):
     d = episode_dir(example_build)
     episode = json.loads((d / "episode.json").read_text())
     m = measure(d / f"{SLUG}.mp3")  # a full decode with the bundled ffmpeg
-    words = sum(len(s["text"].split()) for s in json.loads(run_cli("script", EXAMPLE, "--format", "json").stdout)["segments"])
+    segments = json.loads(run_cli("script", EXAMPLE, "--format", "json").stdout)["segments"]
+    words = sum(len(s["text"].split()) for s in segments)
     # espeak speaks ~150-200 words a minute; the example is well over 2 000 words
     assert words > 2000
     assert words / 260 * 60 < m.duration < words / 100 * 60

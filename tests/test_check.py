@@ -52,7 +52,8 @@ def test_wrong_length_missing_file_and_duplicate_guid_are_each_one_line(show):
     mp3.write_bytes(mp3.read_bytes() + b"\0" * 100)  # the feed still says the old length
     (_ep(show, 2) / "transcript.srt").unlink()
     feed = (show / "feed.xml").read_text(encoding="utf-8")
-    feed = feed.replace("urn:uuid:00000000-0000-4000-8000-000000000003", "urn:uuid:00000000-0000-4000-8000-000000000001")
+    feed = feed.replace("urn:uuid:00000000-0000-4000-8000-000000000003",
+                        "urn:uuid:00000000-0000-4000-8000-000000000001")
     (show / "feed.xml").write_text(feed, encoding="utf-8")
     problems = check_out(show).problems
     assert any("enclosure length is" in p and f"{mp3.stat().st_size} bytes" in p for p in problems), problems

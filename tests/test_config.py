@@ -30,7 +30,8 @@ from .conftest import ROOT, run_cli
     ('[show]\ncategory = "Tech"', r"show\.category is not an Apple Podcasts category \(did you mean 'Technology'\?\)"),
     ('[show]\ncategory = "News"\nsubcategory = "Tech"', (r"show\.subcategory 'Tech' is not a subcategory of 'News' "
                                                          r"\(did you mean 'Tech News'\?\)")),
-    ('[show]\ncategory = "Technology"\nsubcategory = "Podcasting"', r"not a subcategory of 'Technology' \(it has none\)"),
+    ('[show]\ncategory = "Technology"\nsubcategory = "Podcasting"',
+     r"not a subcategory of 'Technology' \(it has none\)"),
     ('[show]\ntype = "daily"', r"show\.type must be one of episodic, serial"),
     ('[show]\nowner_email = "nobody"', r"show\.owner_email must be an e-mail address"),
     ('[show]\nlink = "javascript:alert(1)"', r"show\.link must be an http:// or https:// URL"),

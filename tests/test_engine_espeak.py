@@ -37,7 +37,7 @@ def test_concurrent_calls_never_mix_audio_or_boundaries(tmp_path):
         t.start()
     for t in threads:
         t.join()
-    for (i, round_), r in results.items():
+    for (i, _round), r in results.items():
         assert [w for b in r.boundaries for w in words(b.text)] == words(TEXTS[i])
         assert r.duration == pytest.approx(sequential[i].duration, rel=0.08)
         with wave.open(r.audio_path) as w:

@@ -63,7 +63,8 @@ def test_feedparser_sees_every_channel_and_item_field(show):
         assert e.image.href == BASE_URL + "cover.jpg"
         notes = e.content[0].value
         assert f'<a href="https://news.example.org/{n}/1">Sujet {n}.1</a>' in notes
-        assert f'Édition audio de la lettre <a href="https://news.example.org/issues/{n}">Lettre numéro {n}</a>' in notes
+        assert (f'Édition audio de la lettre <a href="https://news.example.org/issues/{n}">'
+                f'Lettre numéro {n}</a>') in notes
 
 
 def test_podcastparser_sees_every_episode_with_its_transcripts_and_chapters(show):

@@ -24,7 +24,8 @@ NEVER = re.compile(
     r"sponsoris[ée]\b|publicit[ée]\b|en partenariat avec|pr[ée]sent[ée] par|merci [àa] notre sponsor|\bsponsored\b|"
     r"presented by|in partnership with|together with|lire en ligne|view (this email )?in (your )?browser|"
     r"read online|unsubscribe|d[ée]sabonner|d[ée]sinscri|update your preferences|mettre [àa] jour (tes|vos) pr[ée]f|"
-    r"\{\{|\}\}|\*\||\|\*|%%|(powered by|propuls[ée] par) (beehiiv|substack|ghost|buttondown|wordpress|mailchimp)|abonne-toi|abonnez-vous|\bsubscribe\b|s['’]abonner|"
+    r"\{\{|\}\}|\*\||\|\*|%%|(powered by|propuls[ée] par) "
+    r"(beehiiv|substack|ghost|buttondown|wordpress|mailchimp)|abonne-toi|abonnez-vous|\bsubscribe\b|s['’]abonner|"
     r"partager sur|share on|leave a comment|ajouter un commentaire|lire aussi|read more|keep reading|"
     r"continuer la lecture|tous droits r[ée]serv[ée]s|all rights reserved|pour participer aux sondages|"
     r"forwarded this|transf[ée]r[ée] cette lettre", re.I)

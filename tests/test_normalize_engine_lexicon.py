@@ -45,7 +45,8 @@ def test_whole_words_only_and_case_rules():
 
 def test_a_show_adds_per_engine_entries_in_its_profile(tmp_path):
     profile = tmp_path / "show.toml"
-    profile.write_text('[profile]\nname = "S"\nlanguage = "fr"\nengine = "espeak"\n\n[roles.host]\nespeak = { voice = "fr" }\n\n'
+    profile.write_text('[profile]\nname = "S"\nlanguage = "fr"\nengine = "espeak"\n\n[roles.host]\nespeak = { voice = '
+                       '"fr" }\n\n'
                        '[lexicon.espeak]\nKessel = "Kèssel"\nCopilot = "Co pilote"\n\n'
                        '[lexicon.edge]\nKessel = "Kessèl"\n', encoding="utf-8")
     lex = load_lexicon(profile)
@@ -101,7 +102,8 @@ def test_the_show_config_lexicon_reaches_the_script_and_the_engine(tmp_path):
     assert for_engine("Ksl arrive", "espeak", "fr", profile.lexicon) == "Kèssel arrive"
     assert for_engine("Ksl arrive", "edge", "fr", profile.lexicon) == "Kessel arrive"
     voices = tmp_path / "voices.toml"
-    voices.write_text('[profile]\nname = "S"\nlanguage = "fr"\nengine = "espeak"\n\n[roles.host]\nespeak = { voice = "fr" }\n\n'
+    voices.write_text('[profile]\nname = "S"\nlanguage = "fr"\nengine = "espeak"\n\n[roles.host]\nespeak = { voice = '
+                      '"fr" }\n\n'
                       '[lexicon.espeak]\nKessel = "Késsel"\n', encoding="utf-8")
     profile = resolve_profile(voices, config, "fr")
     assert for_engine("Ksl arrive", "espeak", "fr", profile.lexicon) == "Késsel arrive"

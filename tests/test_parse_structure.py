@@ -53,7 +53,8 @@ def test_bold_one_line_titles_when_there_are_no_headings():
 
 def test_labelled_sub_parts_stay_in_their_story():
     body = ("<h2>1. Un sujet</h2><p><b>Le résumé :</b> ce qui s’est passé.</p><p><b>Les détails :</b></p>"
-            "<ul><li><b>Premier point :</b> un détail.</li></ul><p><strong>Pourquoi c’est important :</strong> la raison.</p>"
+            "<ul><li><b>Premier point :</b> un détail.</li></ul><p><strong>Pourquoi c’est important :</strong> la "
+            "raison.</p>"
             "<h2>2. Un autre sujet</h2>" + STORY)
     doc = parse(body)
     first = doc.stories[0]
@@ -119,7 +120,8 @@ def test_sponsor_headings(label):
 
 def test_ad_network_links_make_a_sponsored_section():
     ad = "https://brand.example/offer?_bhiiv=opp_123&bhcl_id=abc"
-    body = (f"<h2><a href='{ad}'>Une marque vous parle</a></h2><p>Texte de la marque avec <a href='{ad}'>un lien</a>.</p>"
+    body = (f"<h2><a href='{ad}'>Une marque vous parle</a></h2><p>Texte de la marque avec <a href='{ad}'>un "
+            f"lien</a>.</p>"
             f"<ul><li>Avantage un</li></ul><h2>Le vrai sujet</h2>{STORY}")
     doc = parse(body)
     assert titles(doc) == ["Le vrai sujet"] and "marque" not in read_text(doc)
@@ -245,7 +247,8 @@ def test_language(lang_attr, text, expected):
 
 
 def test_captions_are_optional():
-    body = ("<h2>Un sujet</h2><figure><img src='x.png' alt='ALT'><figcaption>Une légende de photo.</figcaption></figure>"
+    body = ("<h2>Un sujet</h2><figure><img src='x.png' alt='ALT'><figcaption>Une légende de "
+            "photo.</figcaption></figure>"
             + STORY)
     html = f"<html><body>{body}</body></html>"
     assert "Une légende de photo." not in read_text(parse_issue(Issue(id="t", source="t", raw_html=html)))
@@ -348,7 +351,8 @@ def test_notes_under_a_footnotes_heading_are_not_read():
 
 def test_an_essay_without_stories_is_one_story_named_after_the_issue():
     para = "<p>" + " ".join(["Une phrase de l’essai qui développe son idée avec soin."] * 6) + "</p>"
-    doc = parse(f"<h1>Le problème de l’année</h1><p>Bonjour à tous,</p>{para * 5}", head="<title>Le problème de l’année</title>")
+    doc = parse(f"<h1>Le problème de l’année</h1><p>Bonjour à tous,</p>{para * 5}", head="<title>Le problème de "
+                                                                                         "l’année</title>")
     assert doc.greeting == "Bonjour à tous" and doc.intro == ()
     assert titles(doc, "story") == ["Le problème de l’année"]
     assert len(doc.stories[0].blocks) == 5

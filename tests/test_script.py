@@ -85,7 +85,8 @@ def test_english_templates():
                    stories=(story("One", "Text."), story("Two", "Text.")))
     s = build_script(doc)
     assert s.segments[0].text.startswith("Welcome to the audio edition of Tiny Tools, for March 7, 2025")
-    assert [seg.text for seg in s.segments if seg.role == "transition"] == ["First up.", "And our last story this week."]
+    transitions = [seg.text for seg in s.segments if seg.role == "transition"]
+    assert transitions == ["First up.", "And our last story this week."]
     assert "generated automatically from the newsletter" in s.segments[-1].text
 
 

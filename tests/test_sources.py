@@ -164,7 +164,8 @@ def test_eml_sniffed_without_suffix(tmp_path):
 def rss(items: list[tuple[str, str, str]], lang: str | None = "fr") -> str:
     body = "".join(
         f"<item><title>{t}</title><link>https://ex.org/{n}</link><guid>g{n}</guid><pubDate>{d}</pubDate>"
-        f"<content:encoded><![CDATA[<p>Bonjour,</p><h2>Sujet {n}</h2><p>{t} : le texte du sujet.</p>]]></content:encoded></item>"
+        f"<content:encoded><![CDATA[<p>Bonjour,</p><h2>Sujet {n}</h2><p>{t} : le texte du "
+        f"sujet.</p>]]></content:encoded></item>"
         for n, (t, d, _) in enumerate(items))
     language = f"<language>{lang}</language>" if lang else ""
     return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
@@ -198,12 +199,13 @@ def test_rss_latest_and_since(tmp_path):
 
 
 def test_atom_feed(tmp_path):
-    atom = """<?xml version="1.0" encoding="utf-8"?>
+    atom = ("""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><title>The Letter</title>
 <entry><title>Issue one</title><id>urn:1</id><link rel="alternate" href="https://ex.org/1"/>
 <published>2025-02-01T08:00:00Z</published><author><name>Jo</name></author>
-<content type="html">&lt;p&gt;Hello friends,&lt;/p&gt;&lt;h2&gt;A story&lt;/h2&gt;&lt;p&gt;Some words about it.&lt;/p&gt;</content></entry>
-</feed>"""
+<content type="html">&lt;p&gt;Hello friends,&lt;/p&gt;&lt;h2&gt;A story&lt;/h2&gt;"""
+            """&lt;p&gt;Some words about it.&lt;/p&gt;</content></entry>
+</feed>""")
     path = tmp_path / "feed.atom"
     path.write_text(atom, encoding="utf-8")
     [issue] = sources.load(str(path))
@@ -231,7 +233,8 @@ def test_directory_oldest_first_by_date_then_name(tmp_path):
                                      "</head><body><p>Bonjour, la lettre de janvier.</p></body></html>")
     (tmp_path / "a.html").write_text('<html><head><meta property="article:published_time" content="2025-02-01">'
                                      "</head><body><p>Bonjour, la lettre de février.</p></body></html>")
-    (tmp_path / "c.eml").write_bytes(make_eml("<p>Bonjour, la lettre de mars.</p>", date="Sat, 01 Mar 2025 08:00:00 +0000"))
+    (tmp_path / "c.eml").write_bytes(make_eml("<p>Bonjour, la lettre de mars.</p>", date="Sat, 01 Mar 2025 08:00:00 "
+                                                                                         "+0000"))
     (tmp_path / "notes.txt").write_text("ignored")
     issues = sources.load(str(tmp_path))
     assert [Path(i.source).name for i in issues] == ["b.html", "a.html", "c.eml"]

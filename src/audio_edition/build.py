@@ -41,7 +41,7 @@ from .normalize import check_speakable
 from .parse import parse_issue
 from .script import build_script
 from .site import write_site
-from .sound.library import load_show_sound
+from .sound.library import ShowSound, load_show_sound
 from .sound.settings import merged, resolve_files
 from .tags import Chapter, write_tags
 from .timeline import Timeline, produced_timeline
@@ -222,8 +222,8 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
                 with contextlib.suppress(OSError):  # a new episode's directory leaves with its MP3
                     tmp_mp3.unlink()
                     ep_dir.rmdir()
-                raise quality.QualityError(f"{slug}: quality gate: {gate.problems[0]}"
-                                           + (f" (and {len(gate.problems) - 1} more)" if len(gate.problems) > 1 else ""))
+                more = f" (and {len(gate.problems) - 1} more)" if len(gate.problems) > 1 else ""
+                raise quality.QualityError(f"{slug}: quality gate: {gate.problems[0]}" + more)
             for problem in gate.problems:
                 reporter.log(f"warning: {slug}: {problem}")
         duration = gate.figures["duration"]
@@ -285,7 +285,7 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
 class RenderSettings:
     """How an episode is rendered: its sounds, mix settings and cover (all known before synthesis)."""
 
-    sound: object  # sound.library.ShowSound
+    sound: ShowSound
     mix: mix.MixSettings
     tolerance: float
     cover: bytes  # JPEG written as cover.jpg beside feed.xml
@@ -353,7 +353,8 @@ def _mix_key(script: Script, synth: list[SegmentAudio], config, render_key: str 
     """Everything the episode's audio, tags and texts depend on: unchanged key, unchanged files."""
     material = json.dumps({
         "version": __version__,
-        "segments": [[s.role, s.title, s.url, Path(r.audio_path).name] for s, r in zip(script.segments, synth, strict=False)],
+        "segments": [[s.role, s.title, s.url, Path(r.audio_path).name]
+                     for s, r in zip(script.segments, synth, strict=False)],
         "title": script.title, "date": script.published, "url": script.url, "show": config.show.name,
         "audio": [config.audio.pause_ms, config.audio.bitrate],
         "record": 3,  # episode.json v3: true peak, channels, cover, quality figures

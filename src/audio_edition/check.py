@@ -25,7 +25,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 DURATION_TOLERANCE = 1.5  # seconds between itunes:duration and the decoded MP3
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000  # Apple's artwork sizes, in pixels
 PARALLEL_FROM = 200  # items from which feedparser runs in a process of its own
-I = f"{{{ITUNES_NS}}}"
+_IT = f"{{{ITUNES_NS}}}"
 P = f"{{{PODCAST_NS}}}"
 
 
@@ -123,7 +123,7 @@ def check_out(out_dir: str | Path) -> Report:
     items = channel.findall("item")
     report.episodes = len(items)
     guids: dict[str, int] = {}
-    enclosures = set()
+    enclosures: set[str] = set()
     for n, item in enumerate(items, 1):
         _check_item(item, n, local, where, report, guids, enclosures)
     records, damaged = scan_episodes(out_dir)
@@ -139,20 +139,20 @@ def check_out(out_dir: str | Path) -> Report:
 
 def _check_channel(channel, where: str, report: Report) -> str | None:
     required = {"title": "title", "link": "link", "description": "description", "language": "language",
-                f"{I}author": "itunes:author", f"{I}explicit": "itunes:explicit", f"{I}type": "itunes:type",
+                f"{_IT}author": "itunes:author", f"{_IT}explicit": "itunes:explicit", f"{_IT}type": "itunes:type",
                 f"{P}guid": "podcast:guid"}
     for tag, name in required.items():
         el = channel.find(tag)
         if el is None or not (el.text or "").strip():
             report.add(where, f"channel has no <{name}>")
-    explicit = channel.findtext(f"{I}explicit")
+    explicit = channel.findtext(f"{_IT}explicit")
     if explicit is not None and explicit.strip() not in ("true", "false"):
         report.add(where, f"<itunes:explicit> is {explicit.strip()!r}: Apple wants true or false")
-    if channel.find(f"{I}category") is None:
+    if channel.find(f"{_IT}category") is None:
         report.add(where, "channel has no <itunes:category>")
-    if not channel.findtext(f"{I}owner/{I}email"):
+    if not channel.findtext(f"{_IT}owner/{_IT}email"):
         report.add(where, "channel has no <itunes:owner> e-mail (set [show] owner_email)")
-    if channel.find(f"{I}image") is None:
+    if channel.find(f"{_IT}image") is None:
         report.add(where, "channel has no <itunes:image> (Apple refuses a show without artwork: set [show] image)")
     self_link = next((el.get("href") for el in channel.findall(f"{{{ATOM_NS}}}link") if el.get("rel") == "self"),
                      None)
@@ -169,7 +169,7 @@ def _check_channel(channel, where: str, report: Report) -> str | None:
 
 
 def _check_artwork(channel, local: _Local, where: str, report: Report) -> None:
-    el = channel.find(f"{I}image")
+    el = channel.find(f"{_IT}image")
     if el is None:
         return
     href = el.get("href")
@@ -218,7 +218,7 @@ def _check_item(item, n: int, local: _Local, where: str, report: Report, guids: 
     if enc.get("type") != "audio/mpeg":
         report.problems.append(f"{at}: enclosure type is {enc.get('type')!r}, not audio/mpeg")
     path = local.path(url)
-    duration = _duration(item.findtext(f"{I}duration"))
+    duration = _duration(item.findtext(f"{_IT}duration"))
     if duration is None:
         report.problems.append(f"{at}: no <itunes:duration>")
     if path is None:
@@ -282,7 +282,8 @@ def _mp3_duration(path: Path) -> float | None:
     from mutagen.mp3 import MP3
 
     try:
-        return MP3(path).info.length
+        info = MP3(path).info
+        return info.length if info is not None else None
     except (MutagenError, OSError):
         return None
 

@@ -10,6 +10,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -43,8 +44,8 @@ class RichReporter:
 
     def __init__(self, enabled: bool, quiet: bool = False) -> None:
         self.quiet = quiet
-        self.progress = None
-        self.task = None
+        self.progress: Any = None  # rich's Progress, only on a terminal
+        self.task: Any = None  # its current TaskID
         if enabled and not quiet:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

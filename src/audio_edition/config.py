@@ -15,7 +15,9 @@ or table looks misspelt. The file is optional; every key has a default.
 
 from __future__ import annotations
 
+import copy
 import difflib
+import functools
 import json
 import re
 import tomllib
@@ -45,7 +47,7 @@ def key(default: Any, doc: str, *, example: Any = None, choices: tuple[str, ...]
     """
     meta = {"doc": doc, "example": example, "choices": choices, "check": check, "init": init}
     if isinstance(default, (list, dict)):
-        return field(default_factory=lambda d=default: type(d)(d), metadata=meta)
+        return field(default_factory=functools.partial(copy.copy, default), metadata=meta)
     return field(default=default, metadata=meta)
 
 
@@ -78,7 +80,9 @@ def _suggest(word: str, candidates: typing.Iterable[str], fmt: str = "{}") -> st
 
 def _check_description(value: str) -> str | None:
     n = len(value.encode("utf-8"))
-    return f"must be at most {DESCRIPTION_MAX_BYTES} bytes (Apple's limit), got {n}" if n > DESCRIPTION_MAX_BYTES else None
+    if n > DESCRIPTION_MAX_BYTES:
+        return f"must be at most {DESCRIPTION_MAX_BYTES} bytes (Apple's limit), got {n}"
+    return None
 
 
 def _check_language(value: str) -> str | None:
@@ -188,7 +192,8 @@ class SoundSection:
                 continue
             for k, value in table.items():
                 if k not in SOUND_ROLE_KEYS:
-                    raise ConfigError(f"unknown key sound.{role}.{k} ({_suggest(k, SOUND_ROLE_KEYS, f'sound.{role}.{{}}')})")
+                    raise ConfigError(f"unknown key sound.{role}.{k} "
+                                      f"({_suggest(k, SOUND_ROLE_KEYS, f'sound.{role}.{{}}')})")
                 want = SOUND_ROLE_KEYS[k]
                 ok = isinstance(value, str) if want is str else (
                     isinstance(value, (int, float)) and not isinstance(value, bool))
@@ -462,7 +467,8 @@ def schema() -> list[KeyDoc]:
             continue
         hints = typing.get_type_hints(cls)
         for f in fields(cls):
-            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+            # a field has a default or a default_factory (key() gives every field one of them)
+            default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[operator]
             out.append(KeyDoc(table, f.name, _toml_type(hints[f.name]), default, f.metadata.get("doc", ""),
                               f.metadata.get("example"), f.metadata.get("choices"), f.metadata.get("init", False)))
     return out

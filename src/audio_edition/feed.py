@@ -157,7 +157,9 @@ def show_title(config: ShowConfig, episodes: list[StoredEpisode], default: str |
 def show_description(config: ShowConfig, title: str, language: str) -> str:
     if config.show.description:
         return config.show.description
-    return f"Édition audio de la newsletter {title}." if language == "fr" else f"Audio edition of the {title} newsletter."
+    if language == "fr":
+        return f"Édition audio de la newsletter {title}."
+    return f"Audio edition of the {title} newsletter."
 
 
 def _duration_hms(seconds: float) -> str:

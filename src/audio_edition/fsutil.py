@@ -8,6 +8,7 @@ half-written file under a final name.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import tempfile
@@ -20,6 +21,15 @@ from .errors import output_error
 SLUG_MAX = 80
 STATE_DIR = ".audio-edition"  # under --out: cache/, staging/, lock — the one definition
 CACHE_DIR = Path(STATE_DIR) / "cache"  # relative to --out (the default when there is no --out)
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file's bytes, read a MiB at a time."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def state_dir(out_dir: str | os.PathLike[str]) -> Path:

@@ -288,13 +288,14 @@ def plan_loudness(timeline: Timeline, settings: MixSettings, sounds: Mapping[str
     voices = [(v.start, v.end) for v in timeline.voices()]
     own: dict[str, np.ndarray] = {}
     for p in timeline.placements:
-        if p.kind not in ("jingle", "sting", "bed") or p.role not in sounds or ch == 1:
+        role = p.role
+        if p.kind not in ("jingle", "sting", "bed") or role is None or role not in sounds or ch == 1:
             continue
-        if p.role not in own:
+        if role not in own:
             meter = LoudnessMeter(rate, 2)
-            meter.add(sounds[p.role])
-            own[p.role] = meter.sub_powers()
-        sub = own[p.role]
+            meter.add(sounds[role])
+            own[role] = meter.sub_powers()
+        sub = own[role]
         if not len(sub):
             continue
         m = int(p.duration * 10)
@@ -416,7 +417,7 @@ def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
                     levels[v.level.segment] = v.level
                     playing.append(v)
                 else:
-                    if p.role not in sounds:
+                    if p.role is None or p.role not in sounds:
                         raise AudioError(f"no sound for the {p.role} placed at {p.start:.1f}s")
                     duck = duck_envelope(p.start, p.end, voices, settings.duck) if p.kind == "bed" else None
                     playing.append(_Music(p, s, e, sounds[p.role], rate, duck, loop_crossfade, correction))

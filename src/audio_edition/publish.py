@@ -93,9 +93,14 @@ class Destination:
 
     hash_algo = "sha256"
 
-    def describe(self) -> str: ...
-    def existing(self) -> dict[str, tuple[int, str | None]]: ...
-    def put(self, f: LocalFile) -> None: ...
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def existing(self) -> dict[str, tuple[int, str | None]]:
+        raise NotImplementedError
+
+    def put(self, f: LocalFile) -> None:
+        raise NotImplementedError
 
 
 class DirectoryDestination(Destination):
@@ -151,7 +156,8 @@ class S3Destination(Destination):
 
         if isinstance(exc, ClientError):
             err = exc.response.get("Error", {})
-            return PublishError(f"{what} in s3://{self.bucket}: {err.get('Code', '?')} {err.get('Message', '')}".strip())
+            return PublishError(f"{what} in s3://{self.bucket}: {err.get('Code', '?')} "
+                                f"{err.get('Message', '')}".strip())
         name = type(exc).__name__
         if name in ("NoCredentialsError", "PartialCredentialsError"):
             return PublishError(f"{what}: no AWS credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "

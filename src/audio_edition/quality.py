@@ -51,7 +51,10 @@ def mp3_duration(path: str | Path) -> float:
     from mutagen.mp3 import MP3, HeaderNotFoundError
 
     try:
-        return float(MP3(str(path)).info.length)
+        info = MP3(str(path)).info
+        if info is None:
+            raise HeaderNotFoundError("no MPEG frame")
+        return float(info.length)
     except (HeaderNotFoundError, OSError) as exc:
         raise QualityError(f"the encoded MP3 {Path(path).name} cannot be read: {exc}") from None
 

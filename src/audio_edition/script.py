@@ -203,7 +203,7 @@ def _languages(story: Story, lang: str, with_title: bool) -> tuple[str | None, t
         words[key] = words.get(key, 0) + len(b.full_text().split())
     if not words or all(b.language is None for b in story.blocks):
         return None, ()
-    main = max(words, key=words.get)
+    main = max(words, key=words.__getitem__)
     seg_lang = main if main != lang and words[main] > 0.6 * sum(words.values()) else lang
     lines = ([None] if with_title else []) + [None if (b.language or lang) == seg_lang else (b.language or lang)
                                               for b in story.blocks]

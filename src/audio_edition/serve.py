@@ -182,6 +182,7 @@ class OutServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else str(host)  # socketserver types it str | bytes
         if host in ("0.0.0.0", "::"):
             host = lan_address()
         return f"http://{host}:{port}/"

@@ -118,7 +118,7 @@ def parse_vtt(text: str) -> list[tuple[str, float, float, str]]:
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     if not text.startswith("WEBVTT"):
         raise ValueError("does not start with WEBVTT")
-    cues = []
+    cues: list[tuple[str, float, float, str]] = []
     for block in re.split(r"\n{2,}", text)[1:]:
         lines = [x for x in block.split("\n") if x.strip()]
         if not lines or lines[0].startswith(("NOTE", "STYLE", "REGION")):
@@ -255,7 +255,8 @@ def episode_page(out_dir: Path, config: ShowConfig, base_url: str, stored: Store
         except (ValueError, OSError):
             chapters = []
     if chapters:
-        parts.append(f'<section aria-labelledby="chapters-title">\n<h2 id="chapters-title">{t["chapters"]}</h2>\n<ol>\n')
+        parts.append(f'<section aria-labelledby="chapters-title">\n'
+                     f'<h2 id="chapters-title">{t["chapters"]}</h2>\n<ol>\n')
         for c in chapters:
             start = float(c["startTime"])
             link = safe_url(c.get("url"))

@@ -33,6 +33,7 @@ import zlib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 import lxml.etree
 
@@ -65,8 +66,10 @@ _HTML_TAG = re.compile(r"<(html|body|p|div|h[1-6]|table|article|main|section|spa
 
 # --- decoding ------------------------------------------------------------------------------
 
-def _cp1252_fallback(exc: UnicodeDecodeError):
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
     """Decode stray non-UTF-8 bytes as cp1252: a UTF-8 label on a Windows-1252 file."""
+    if not isinstance(exc, UnicodeDecodeError):  # only ever used for decoding
+        raise exc
     chunk = exc.object[exc.start:exc.end]
     return chunk.decode("cp1252", errors="replace"), exc.end
 
@@ -242,7 +245,8 @@ def read_eml(data: bytes, where: str, source: str | None = None, ident: str = ""
         if plain is None:
             raise SourceError(f"{where}: the e-mail has no HTML or text part")
     chosen = part or plain
-    payload = chosen.get_payload(decode=True) or b""
+    assert chosen is not None  # checked above: an HTML or a plain part
+    payload = cast("bytes | None", chosen.get_payload(decode=True)) or b""  # a leaf part: bytes
     charset = chosen.get_content_charset()
     if plain is not None:
         html_text = _plain_to_html(decode_bytes(payload, where, charset))
@@ -311,7 +315,8 @@ def _local(tag) -> str:
 def _child(el, *names: str):
     for name in names:
         for child in el:
-            if _local(child.tag) == name.split(":")[-1] and (":" not in name or child.tag.startswith("{" + _NS[name.split(":")[0]])):
+            if _local(child.tag) == name.split(":")[-1] and (
+                    ":" not in name or child.tag.startswith("{" + _NS[name.split(":")[0]])):
                 return child
     return None
 
@@ -367,7 +372,8 @@ def read_feed(text: str, where: str, base: str, latest: int | None = None, since
             entries.append({
                 "title": _text(_child(it, "title")), "link": link, "guid": _text(_child(it, "id")),
                 "date": _text(_child(it, "published")) or _text(_child(it, "updated")),
-                "content": content, "author": _text(_child(_child(it, "author"), "name")) if _child(it, "author") is not None else None,
+                "content": content,
+                "author": _text(_child(_child(it, "author"), "name")) if _child(it, "author") is not None else None,
                 "summary": _text(_child(it, "summary")),
                 "lang": it.get("{http://www.w3.org/XML/1998/namespace}lang") or lang,
             })
@@ -421,8 +427,8 @@ def read_feed(text: str, where: str, base: str, latest: int | None = None, since
         raise SourceError(f"{where}: no item of the feed has any content to read")
     # oldest first: feeds list newest first, but do not trust that
     if all(i.published for i in issues):
-        issues.sort(key=lambda i: i.published)
-        days = [(date.fromisoformat(b.published) - date.fromisoformat(a.published)).days
+        issues.sort(key=lambda i: i.published or "")  # all set: the `or` is for the type checker
+        days: list[float] = [(date.fromisoformat(b.published or "") - date.fromisoformat(a.published or "")).days
                 for a, b in zip(issues, issues[1:], strict=False)]
         cadence = cadence_from_gaps(days)
         if cadence:  # what the dates show beats what the words suggest

@@ -19,6 +19,7 @@ from mutagen.id3 import (
     TPE1,
     WXXX,
     CTOCFlags,
+    Frame,
     ID3NoHeaderError,
 )
 
@@ -77,7 +78,7 @@ def write_tags(
         for i, ch in enumerate(chapters):
             cid = f"chp{i}"
             ids.append(cid)
-            sub = [TIT2(encoding=3, text=ch.title)]
+            sub: list[Frame] = [TIT2(encoding=3, text=ch.title)]
             if ch.url:
                 sub.append(WXXX(encoding=3, desc="", url=ch.url))
             tags.add(CHAP(element_id=cid, start_time=round(ch.start * 1000), end_time=round(ch.end * 1000),

@@ -175,7 +175,8 @@ def produced_timeline(script: Script, durations: Sequence[float], sources: Seque
     for i, (seg, dur, src) in enumerate(zip(script.segments, durations, sources, strict=False)):
         if i:
             opens = owners[i] != owners[i - 1]
-            chapter_role = script.segments[owners[i]].role if owners[i] is not None else ""
+            owner = owners[i]
+            chapter_role = script.segments[owner].role if owner is not None else ""
             sting = cues.get(STING_FOR.get(chapter_role, "")) if opens else None
             if opens and chapter_role == "outro" and bed:
                 outro_bed_start = prev_end + half

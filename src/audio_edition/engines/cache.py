@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import OutputError
-from ..fsutil import CACHE_DIR, atomic_write_text
+from ..fsutil import CACHE_DIR, atomic_write_text, file_sha256
 from ..models import Boundary, SynthResult
 
 DEFAULT_CACHE_DIR = CACHE_DIR  # relative: the cache of a build run with --out .
@@ -50,14 +50,6 @@ def key_for(engine, text: str, voice: str, rate: int, pitch: int) -> str:
     """The cache key of ``text`` spoken by ``engine`` (anything with name and version)."""
     fmt = getattr(engine, "output_format", "wav-s16le-mono")
     return cache_key(text, engine.name, engine.version, voice, rate, pitch, fmt)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass
@@ -124,7 +116,7 @@ class SegmentCache:
                 duration = w.getnframes() / w.getframerate()
             if abs(duration - meta["duration"]) > 0.002 or duration <= 0:
                 raise ValueError("duration differs")
-            if _sha256(wav_path) != meta["sha256"]:
+            if file_sha256(wav_path) != meta["sha256"]:
                 raise ValueError("checksum differs")
             result = SynthResult(
                 audio_path=str(wav_path), sample_rate=meta["sample_rate"], duration=duration,
@@ -158,7 +150,7 @@ class SegmentCache:
             with open(src, "rb+") as fh:
                 os.fsync(fh.fileno())
             size = src.stat().st_size
-            digest = _sha256(src)
+            digest = file_sha256(src)
             os.replace(src, wav_path)
         except OSError as exc:
             raise OutputError(f"cannot write to the segment cache {self.root}: {exc.strerror or exc}") from None

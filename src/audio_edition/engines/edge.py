@@ -39,6 +39,7 @@ import unicodedata
 import wave
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import cast
 
 from ..errors import SynthesisError, UsageError
 from ..ffmpeg import ffmpeg_exe
@@ -46,6 +47,7 @@ from ..fsutil import CACHE_DIR, atomic_write_text
 from ..models import Boundary, SynthResult
 from ..normalize.lexicon import apply_engine_lexicon, engine_lexicon_tag
 from .chunks import join_wavs, split_text
+from .concurrency import AdaptiveLimiter
 
 SAMPLE_RATE = 24000  # edge's audio-24khz-48kbitrate-mono-mp3, decoded
 TICKS_PER_SECOND = 10_000_000
@@ -195,29 +197,31 @@ class StreamDecoder:
         return self.proc
 
     async def write(self, data: bytes) -> None:
-        await self._started()
+        proc = await self._started()
         if self.broken:
             return
+        assert proc.stdin is not None  # spawned with stdin=PIPE
         try:
-            self.proc.stdin.write(data)
-            await self.proc.stdin.drain()
+            proc.stdin.write(data)
+            await proc.stdin.drain()
         except (BrokenPipeError, ConnectionResetError):
             self.broken = True  # ffmpeg gave up: finish() says why
 
     async def finish(self, timeout: float = 120) -> float:
         """Close the input, wait for the WAV; return its duration (Incomplete if undecodable)."""
-        await self._started()
+        proc = await self._started()
+        assert proc.stdin is not None and proc.stderr is not None  # spawned with stdin=PIPE, stderr=PIPE
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.proc.stdin.close()
+            proc.stdin.close()
         try:
-            err = await asyncio.wait_for(self.proc.stderr.read(), timeout)
-            await asyncio.wait_for(self.proc.wait(), timeout)
+            err = await asyncio.wait_for(proc.stderr.read(), timeout)
+            await asyncio.wait_for(proc.wait(), timeout)
         except BaseException:
             await self.kill()
             raise
-        if self.proc.returncode != 0:
+        if proc.returncode != 0:
             lines = [ln for ln in err.decode("utf-8", "replace").splitlines() if ln.strip()]
-            raise Incomplete(f"ffmpeg could not decode the audio ({lines[-1] if lines else self.proc.returncode})")
+            raise Incomplete(f"ffmpeg could not decode the audio ({lines[-1] if lines else proc.returncode})")
         try:
             with wave.open(self.dst, "rb") as w:
                 return w.getnframes() / w.getframerate()
@@ -247,7 +251,7 @@ def concat_wavs(parts: list[str], out_path: str) -> float:
 async def fetch_voice_list() -> list[dict]:
     import edge_tts
 
-    return await edge_tts.list_voices()
+    return cast(list[dict], await edge_tts.list_voices())  # edge_tts's Voice TypedDicts, used as plain dicts
 
 
 async def list_voices(cache_file: str | Path | None = None, *, max_age: float = VOICE_LIST_MAX_AGE,
@@ -422,8 +426,8 @@ class EdgeEngine:
         self._rng = rng
         self._voices: list[dict] | None = None
         # Bounds requests in flight across everything this engine does; the runner sets it
-        # to asyncio.Semaphore(concurrency) inside its event loop.
-        self.limiter: asyncio.Semaphore | None = None
+        # to an AdaptiveLimiter (tests: an asyncio.Semaphore) inside its event loop.
+        self.limiter: AdaptiveLimiter | asyncio.Semaphore | None = None
 
     # -- public API --
 
@@ -453,9 +457,9 @@ class EdgeEngine:
                  for piece, part in zip(pieces, parts, strict=False)]
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-            failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception() is not None]
+            failed = [e for t in tasks if t.done() and not t.cancelled() and (e := t.exception()) is not None]
             if failed:
-                raise failed[0].exception()
+                raise failed[0]
             results = [t.result() for t in tasks]
             duration = concat_wavs(parts, str(out))
         finally:
@@ -503,7 +507,7 @@ class EdgeEngine:
                     async with limiter or contextlib.nullcontext():
                         boundaries, first_byte = await asyncio.wait_for(
                             self._stream(text, voice, rate, pitch, decoder), deadline)
-                    if hasattr(limiter, "success"):
+                    if limiter is not None and hasattr(limiter, "success"):
                         limiter.success(first_byte)
                     duration = await decoder.finish()
                     if self.check_completeness:
@@ -517,12 +521,12 @@ class EdgeEngine:
                     if decoder is not None:
                         await decoder.kill()
                     reason = _pushback(exc)
-                    if reason and hasattr(self.limiter, "throttled"):
+                    if reason and self.limiter is not None and hasattr(self.limiter, "throttled"):
                         self.limiter.throttled(reason)
                     if not _retryable(exc):
                         if _service_error(exc):
                             err = SynthesisError(f"edge ({voice}): {_describe(exc)}")
-                            err.attempts = attempt
+                            err.attempts = attempt  # type: ignore[attr-defined]  # ad hoc, read by getattr
                             raise err from None
                         raise
                     failures.append(_describe(exc))
@@ -536,7 +540,7 @@ class EdgeEngine:
                         checked_voice = True
                         if await self.voice_exists(voice) is False:
                             err = SynthesisError(unknown_voice_message(voice, await self.voices()))
-                            err.attempts = attempt
+                            err.attempts = attempt  # type: ignore[attr-defined]  # ad hoc, read by getattr
                             raise err from None
                     if attempt < self.attempts:
                         await self._sleep(backoff_delay(attempt, self.backoff, self.backoff_max, self._rng,
@@ -554,7 +558,7 @@ class EdgeEngine:
         distinct = sorted(set(failures), key=failures.index)
         detail = last if len(distinct) == 1 else f"{last} (earlier: {'; '.join(distinct[:-1][:3])})"
         err = SynthesisError(f"edge ({voice}) failed {self.attempts} times: {detail}")
-        err.attempts = self.attempts
+        err.attempts = self.attempts  # type: ignore[attr-defined]  # ad hoc, read by getattr
         raise err
 
     async def _stream(self, text: str, voice: str, rate: int, pitch: int,

@@ -15,6 +15,7 @@ import re
 import threading
 import wave
 from array import array
+from typing import TypedDict
 
 from ..errors import SynthesisError
 from ..models import Boundary, SynthResult
@@ -57,7 +58,14 @@ _lock = threading.Lock()
 _lib = None
 _sample_rate = 0
 _version = "unknown"
-_current: dict | None = None  # state of the synthesis in progress (guarded by _lock)
+
+
+class _State(TypedDict):
+    pcm: array[int]  # 16-bit samples
+    words: list[tuple[int, int, int]]  # (text position, length, audio ms) of each word event
+
+
+_current: _State | None = None  # state of the synthesis in progress (guarded by _lock)
 
 
 def _on_synth(wav, numsamples, events):
@@ -87,7 +95,8 @@ def _load():
     try:
         import espeakng_loader
     except ImportError as exc:  # pragma: no cover - a dependency of the package
-        raise SynthesisError("the espeak engine needs the espeakng-loader package (pip install espeakng-loader)") from exc
+        raise SynthesisError("the espeak engine needs the espeakng-loader package "
+                             "(pip install espeakng-loader)") from exc
     try:
         lib = ctypes.CDLL(espeakng_loader.get_library_path())
         data = espeakng_loader.get_data_path().encode()
@@ -131,7 +140,7 @@ class _Voice(ctypes.Structure):
 
 
 def _languages(ptr: int | None) -> list[str]:
-    out = []
+    out: list[str] = []
     if not ptr:
         return out
     i = 0
@@ -199,15 +208,17 @@ def _token_boundaries(text: str, words: list[tuple[int, int, int]], duration: fl
             first_time[idx] = audio_ms / 1000.0
     # tokens espeak gave no event for (symbols, merged words) take the previous time
     last = 0.0
-    for i, t in enumerate(first_time):
+    times: list[float] = []
+    for t in first_time:
         if t is None or t < last:
-            first_time[i] = last
+            times.append(last)
         else:
             last = t
+            times.append(t)
     out = []
     for i, (_start, word) in enumerate(tokens):
-        offset = first_time[i]
-        end = first_time[i + 1] if i + 1 < len(tokens) else duration
+        offset = times[i]
+        end = times[i + 1] if i + 1 < len(tokens) else duration
         out.append(Boundary(offset=offset, duration=max(0.0, end - offset), text=word))
     return tuple(out)
 
@@ -237,7 +248,7 @@ class EspeakEngine:
                 raise SynthesisError(f"espeak: unknown voice {voice!r} (try 'fr', 'en', 'fr+f3')")
             lib.espeak_SetParameter(_RATE, wpm, 0)
             lib.espeak_SetParameter(_PITCH, pitch_value, 0)
-            state = {"pcm": array("h"), "words": []}
+            state: _State = {"pcm": array("h"), "words": []}
             _current = state
             try:
                 buf = ctypes.create_string_buffer(data)

@@ -153,7 +153,8 @@ def default_fallback_voice(voice: str) -> str:
     if not m:
         return voice
     lang, region = m.group(1), m.group(2).lower()
-    return {"en": f"en-{'gb' if region == 'gb' else 'us'}", "pt": f"pt-{'br' if region == 'br' else 'pt'}"}.get(lang, lang)
+    regional = {"en": f"en-{'gb' if region == 'gb' else 'us'}", "pt": f"pt-{'br' if region == 'br' else 'pt'}"}
+    return regional.get(lang, lang)
 
 
 ProgressCallback = Callable[[int, int, SegmentAudio], None]
@@ -271,9 +272,9 @@ async def asynthesize_all(
         done += 1
         if on_progress is not None:
             on_progress(done, total, seg)
-        while on_ready is not None and ready_upto < total and results[ready_upto] is not None:
+        while on_ready is not None and ready_upto < total and (ready := results[ready_upto]) is not None:
             ready_upto += 1
-            on_ready(results[ready_upto - 1])
+            on_ready(ready)
 
     # 1. segment hits; one plan per distinct segment key
     plans: dict[str, _Plan] = {}
@@ -469,7 +470,7 @@ async def asynthesize_all(
         more = f" ({len(failures) - 1} other segment(s) failed too)" if len(failures) > 1 else ""
         kept = f"; the {made} segment(s) made before stopping are cached: run again to resume" if made else ""
         err = SynthesisError(f"{jobs[index].label()}: {exc}{more}{kept}")
-        err.segment = index
+        err.segment = index  # type: ignore[attr-defined]  # ad hoc: SynthesisError declares no fields
         raise err
     missing = [i for i, r in enumerate(results) if r is None]
     if missing:  # pragma: no cover - a bug, not a user error

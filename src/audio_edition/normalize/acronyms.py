@@ -120,8 +120,8 @@ class AcronymReader:
         if len(core) > 2 and core.endswith("s") and core[:-1].isupper():
             core, plural = core[:-1], "s"  # GPUs, LLMs: a spelled plural drops its s
         if core.isupper():
-            out = self.read_caps(core)
-            return out + plural if " " not in out else out
+            caps = self.read_caps(core)
+            return caps + plural if " " not in caps else caps
         out: list[str] = []
         prev_caps = False
         for piece in _PIECES.findall(core):

@@ -120,7 +120,9 @@ def nfkc_tracked(text: str, record, tracker) -> str:
     for m in _CLUSTER.finditer(text):
         if m.start() < pos:
             continue
-        end = _COMBINING_TAIL.match(text, m.end()).end()
+        tail = _COMBINING_TAIL.match(text, m.end())
+        assert tail is not None  # the pattern is all-optional (``*``): it always matches
+        end = tail.end()
         cluster = text[m.start():end]
         out = nfkc(cluster) if not cluster.isascii() else cluster
         pieces.append(text[pos:m.start()])

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Union
 
 from .spans import replace_all, tracked_sub
 
-Replacement = Union[str, Callable[[re.Match], str]]
+Replacement = str | Callable[[re.Match], str]
 
 
 @dataclass(frozen=True)

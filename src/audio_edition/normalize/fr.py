@@ -187,7 +187,8 @@ ABBREVIATIONS = [
     rule("abbreviation", r"(?<![\w.])Dr\.?(?=\s+[A-ZÀ-Þ])", "Docteur", gate='Dr'),
     rule("abbreviation", r"(?<![\w.])Pr\.?(?=\s+[A-ZÀ-Þ])", "Professeur", gate='Pr'),
     rule("abbreviation", r"\b[Ee]tc\b(\.\.\.|\.)?", _etc, gate='[Ee]tc'),
-    rule("abbreviation", r"(?<![\w.])([Pp])\.\s?ex\.", lambda m: _cap_like("par exemple", m.group(1)), gate='\\.\\s?ex\\.'),
+    rule("abbreviation", r"(?<![\w.])([Pp])\.\s?ex\.", lambda m: _cap_like("par exemple", m.group(1)),
+         gate='\\.\\s?ex\\.'),
     rule("abbreviation", r"(?<![\w.])([Ee])x\.(?=\s)", lambda m: _cap_like("par exemple", m.group(1)), gate='[Ee]x\\.'),
     rule("abbreviation", r"(?<![\w.])([Cc])f\.?(?=\s)", lambda m: _cap_like("voir", m.group(1)), gate='[Cc]f'),
     rule("abbreviation", r"(?<![\w.])([Ee])nv\.(?=\s)", lambda m: _cap_like("environ", m.group(1)), gate='nv\\.'),
@@ -333,7 +334,8 @@ REGNAL = ("Louis|Henri|Charles|François|Philippe|Napoléon|Jean|Paul|Jean-Paul|
           "Lothaire|Pépin|Childéric|Dagobert|Robert|Hugues|Amédée|Humbert|Victor-Emmanuel|Henry|Edward|"
           "James|William|Catherine|Marie|Anne|Sigismond|Rodolphe|Maximilien|Ivan|Frederick|Harald|Olaf|"
           "Christian|Haakon|Carl|Willem|Martin|Eugène|Boniface|Célestin|Adrien|Étienne|Sylvestre|Nicholas")
-ROMAN_CONTEXT = "Tome|tome|Volume|volume|[Aa]cte|[Cc]hapitre|[Pp]artie|[Ss]aison|[ÉéEe]pisode|GTA|Rocky|Vatican|Star Wars"
+ROMAN_CONTEXT = ("Tome|tome|Volume|volume|[Aa]cte|[Cc]hapitre|[Pp]artie|[Ss]aison|[ÉéEe]pisode|"
+                 "GTA|Rocky|Vatican|Star Wars")
 ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 
 

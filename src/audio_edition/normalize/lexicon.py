@@ -117,7 +117,7 @@ class Lexicon:
         def sub(pattern: re.Pattern, fn, text: str) -> str:
             return pattern.sub(fn, text) if tracker is None else tracked_sub(pattern, fn, text, tracker)
 
-        for pat, repl, src in pats:
+        for pat, repl, _src in pats:
             def rec(m: re.Match, repl=repl) -> str:
                 out = m.expand(repl)
                 if record is not None and out != m.group(0):
@@ -219,7 +219,7 @@ def lexicon_from_data(data: Mapping[str, Any], where: str) -> Lexicon:
     return Lexicon(words, patterns, letters, as_words, where, engines)
 
 
-def load_lexicon(path: str | Path) -> Lexicon:
+def load_lexicon(path: str | Path) -> Lexicon | None:
     """Read a lexicon file, or the ``[lexicon]`` table of a voice profile.
 
     In a profile, ``[lexicon]`` holds the lexicon itself (``[lexicon.words]``...) and/or
@@ -228,7 +228,7 @@ def load_lexicon(path: str | Path) -> Lexicon:
     path = Path(path)
     data = read_toml(path, "lexicon")
     if "profile" in data or "roles" in data or "lexicon" in data:
-        return lexicon_from_profile(data, path)
+        return lexicon_from_profile(data, path)  # None: a profile without [lexicon] (callers: "no lexicon")
     return lexicon_from_data(data, str(path))
 
 
@@ -299,7 +299,7 @@ def _cached_dict(items: tuple) -> Lexicon:
 
 
 @lru_cache(maxsize=16)
-def _cached_file(path: str, _mtime: int) -> Lexicon:
+def _cached_file(path: str, _mtime: int) -> Lexicon | None:
     return load_lexicon(path)
 
 

@@ -76,7 +76,7 @@ class Tracker:
                 lo = os_ if lo is None else min(lo, os_)
                 hi = oe if hi is None else max(hi, oe)
                 i += 1
-            if lo is None:  # an insertion: it says nothing written, at the written position here
+            if lo is None or hi is None:  # an insertion: it says nothing written, at the written position here
                 lo = hi = out[-1][3] if out else (split[i][2] if i < n else 0)
             out.append((gs + shift, gs + shift + len(repl), lo, hi, False))
             shift += len(repl) - (ge - gs)

@@ -43,7 +43,8 @@ from .structure import layout_issue, strip_decoration
 CHROME_TAGS = {"nav": "navigation", "header": "header", "footer": "footer", "aside": "related"}
 _CAPTION_CLASS = re.compile(r"(image__source|caption|credit|legend|wp-caption-text)", re.I)
 _NOT_TITLES = re.compile(r"^(untitled|sans titre|newsletter|home|accueil|\*\|.*\|\*|\{\{.*\}\})$", re.I)
-_ISSUE_ONLY = re.compile(r"^.{0,50}?[\s—–:|·-]*\b(issue|num[ée]ro|n°|no\.|nº|#|[ée]dition|vol\.?|letter|lettre)\s*#?\d+\s*$",
+_ISSUE_ONLY = re.compile(r"^.{0,50}?[\s—–:|·-]*\b(issue|num[ée]ro|n°|no\.|nº|#|[ée]dition|vol\.?|letter|lettre)"
+                         r"\s*#?\d+\s*$",
                          re.I)
 _FWD = re.compile(r"^\s*((fwd?|tr|re|fw)\s*:\s*)+", re.I)
 UNREAD_KINDS_HIDDEN_FROM_LIST = {"image", "separator"}
@@ -108,7 +109,8 @@ def _remove_chrome(body, content, platform: platforms.Platform, skipped: list[tu
 
 _LEAFY = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "td", "div", "span", "li", "a", "time", "small"}
 _BLOCKISH = {"p", "div", "td", "table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "section"}
-_COPYRIGHT = re.compile(r"(?:(?:copyright\s*)?(?:©|\(c\))|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*([^\n.,|·\d]{2,40}?)"
+_COPYRIGHT = re.compile(r"(?:(?:copyright\s*)?(?:©|\(c\))|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*"
+                        r"([^\n.,|·\d]{2,40}?)"
                         r"\s*(?=\s\d|[.,|·]\s|[.,|·]?$|\s+-\s+|\s+all rights|\s+tous droits)", re.I)
 
 
@@ -207,7 +209,8 @@ def _cards_as_lines(body, platform: platforms.Platform) -> None:
 
 _FORWARD_ATTR = re.compile(r"(^|\s)(gmail_attr|moz-forward-header|divRplyFwdMsg|forwarded-header)(\s|$)", re.I)
 _FORWARD_LINE = re.compile(r"^\s*-{3,}\s*(forwarded message|message transf[ée]r[ée]|original message|"
-                           r"message d['’]origine|message original)\s*-{3,}|^\s*(d[ée]but du message r[ée]exp[ée]di[ée]|"
+                           r"message d['’]origine|message original)\s*-{3,}|^\s*(d[ée]but du message "
+                           r"r[ée]exp[ée]di[ée]|"
                            r"begin forwarded message)\s*:", re.I)
 _FORWARD_FIELD = re.compile(r"(?:^|\s)(de|from|date|envoy[ée]|sent|subject|objet|sujet)\s*:\s*(.*?)"
                             r"(?=\s(?:de|from|date|envoy[ée]|sent|subject|objet|sujet|to|[àa]|cc)\s*:|$)", re.I)
@@ -355,6 +358,7 @@ def parse_issue(issue: Issue, read_captions: bool = False, read_sponsors: bool =
     publication = site or (_text_of(platform.first(body, "publication")) or None)
 
     is_web = bool(og_title or ld)
+    title: str | None
     if issue.title:
         title = _FWD.sub("", issue.title).strip()
     elif is_web:

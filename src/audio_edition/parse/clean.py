@@ -294,7 +294,7 @@ def strip_unread(root, skipped: list | None = None, hidden_classes: frozenset[st
 def _skip_subtree(it, el) -> None:
     """Advance the ``root.iter()`` iterator past ``el``'s descendants."""
     last = None
-    for last in el.iterdescendants():
+    for last in el.iterdescendants():  # noqa: B007 - the loop only finds the last descendant
         pass
     if last is None:
         return

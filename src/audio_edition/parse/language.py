@@ -60,7 +60,7 @@ def _stopword_candidate(text: str, doc_lang: str) -> str | None:
             scores[lang] += 1
     if not scores:
         return None
-    best = max(scores, key=scores.get)
+    best = max(scores, key=scores.__getitem__)
     own = scores.get(doc_lang, 0)
     if best != doc_lang and scores[best] >= 3 and scores[best] >= 2 * own + 1:
         return best

@@ -28,7 +28,8 @@ MONTHS = {
     "ottobre": 10, "dicembre": 12,
 }
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?\.?\s+(?:de\s+)?({_MONTH_RE})\.?\s+(?:de\s+)?(\d{{4}})\b", re.I)
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?\.?\s+(?:de\s+)?({_MONTH_RE})\.?\s+"
+                             rf"(?:de\s+)?(\d{{4}})\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
@@ -181,7 +182,8 @@ def pick_language(declared: list[str | None], text: str, default: str = "fr") ->
     return decl or detected or default
 
 
-_SENDER_SPLIT = re.compile(r"^([A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)?) (?:at|from|de chez|chez|@|\||/|[-–—]) (.{2,})$")
+_SENDER_SPLIT = re.compile(r"^([A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*)?) "
+                           r"(?:at|from|de chez|chez|@|\||/|[-–—]) (.{2,})$")
 
 
 def author_from_sender(name: str) -> str | None:

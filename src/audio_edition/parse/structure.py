@@ -30,7 +30,8 @@ EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23F
 BULLET = re.compile(r"^\s*(?:👉|👇|➡️?|→|▶️?|►|•|·|‣|–|—|-|\*|✅|✔️?|🔹|🔸|▪️?|\d{1,2}\s*[.)]|[>›»+](?=\s))\s*")
 TOC_INTRO = re.compile(
     r"^(voici |voil[àa] )?(le |au |notre )?(sommaire|au programme|au menu|programme|menu)\b|"
-    r"(au|le) sommaire|au programme (de|cette|aujourd)|dans (cette|ce|la) (édition|[ée]dition|lettre|newsletter|num[ée]ro)|"
+    r"(au|le) sommaire|au programme (de|cette|aujourd)|dans (cette|ce|la) "
+    r"(édition|[ée]dition|lettre|newsletter|num[ée]ro)|"
     r"(ce que|ce qu['’]on) (vous|te) (r[ée]serve|propose)|"
     r"^(in|inside) (this|today['’]s|this week['’]s) (issue|edition|email|newsletter|letter)|"
     r"^(here['’]s |here is )?what['’]s (inside|in (this|today['’]s|this week['’]s) (issue|edition|email))|"
@@ -58,9 +59,12 @@ SUBHEAD_HINT = re.compile(
     r"how to use it|how it works|comment [çc]a marche)\b", re.I)
 SIGNOFF = re.compile(
     r"^(c['’]est tout|c['’]est fini|voil[àa],? c['’]est tout|voil[àa] pour (cette|aujourd)|"
-    r"[àa] la semaine prochaine|au mois prochain|[àa] l['’]ann[ée]e prochaine|[àa] (tr[èe]s )?bient[ôo]t|[àa] demain|[àa] lundi|[àa] mardi|[àa] mercredi|"
-    r"[àa] jeudi|[àa] vendredi|bonnes? (semaine|journ[ée]e|lecture|fin de semaine|soir[ée]e|fin de journ[ée]e|week-end|quinzaine|plantations|f[êe]tes|vacances)|"
-    r"merci (de (nous |m['’])?(avoir )?lu|pour (ta|votre) lecture|d['’][êe]tre l[àa])|on se retrouve|rendez-vous (la semaine|demain|lundi)|"
+    r"[àa] la semaine prochaine|au mois prochain|[àa] l['’]ann[ée]e prochaine|[àa] (tr[èe]s )?bient[ôo]t|[àa] "
+    r"demain|[àa] lundi|[àa] mardi|[àa] mercredi|"
+    r"[àa] jeudi|[àa] vendredi|bonnes? (semaine|journ[ée]e|lecture|fin de semaine|soir[ée]e|fin de "
+    r"journ[ée]e|week-end|quinzaine|plantations|f[êe]tes|vacances)|"
+    r"merci (de (nous |m['’])?(avoir )?lu|pour (ta|votre) lecture|d['’][êe]tre l[àa])|on se retrouve|rendez-vous (la "
+    r"semaine|demain|lundi)|"
     r"that['’]s (it|all|a wrap)|see you\b|until next\b|till next\b|[àa] la prochaine|[àa] \w+ prochaine?\b|"
     r"thanks (for|again for) reading|thank you for reading|have a (great|nice|good|lovely)|talk (to you )?soon|"
     r"take care|stay (curious|tuned)|bisous|la bise|ciao|cheers[,!.]?\s*$|best[,!.]?\s*$|"
@@ -73,7 +77,8 @@ _SHARE_LINK = re.compile(r"(twitter\.com/intent|x\.com/intent|facebook\.com/shar
 
 # "(4 minute read)", "(lecture : 5 min)", "· 3 min de lecture" after a title
 READ_TIME = re.compile(r"\s*[(\[]?\s*(?:\d{1,3}\s*(?:-\s*)?(?:minutes?|mins?|min\.?)\s*(?:read|de lecture|lecture)|"
-                       r"(?:temps de )?lecture\s*:?\s*\d{1,3}\s*min(?:utes?)?\.?|reading time:?\s*\d{1,3}\s*min(?:utes?)?)"
+                       r"(?:temps de )?lecture\s*:?\s*\d{1,3}\s*min(?:utes?)?\.?|reading "
+                       r"time:?\s*\d{1,3}\s*min(?:utes?)?)"
                        r"\s*[)\]]?\s*$", re.I)
 
 
@@ -322,7 +327,8 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
     display = display_size(blocks)
     bold_titles = [i for i, b in enumerate(blocks)
                    if i not in cand and i not in toc_span and not b.separator and (i > 0 or b.link_only)
-                   and (b.bold or display is not None and (b.size or 0) >= display) and b.label is None and b.tag != "li" and 1 <= len(b.text.split()) <= 20
+                   and (b.bold or display is not None and (b.size or 0) >= display) and b.label is None
+                   and b.tag != "li" and 1 <= len(b.text.split()) <= 20
                    and len(b.text) < 140 and not b.text.endswith(("?", ":", "…", ".")) and not GREETING.match(b.text)]
     # a digest (TLDR, Kotlin Weekly...): headings name categories, each over several linked bold titles
     linked_titles = [i for i in bold_titles if blocks[i].link_only and has_body(i)]
@@ -369,7 +375,8 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
     # with a table of contents that names the stories, other headings of their rank are sections
     toc_ranks = {cand[i] for i in forced} | {cand[i] for i in cand if layout.toc and
                                                  any(similar(e, blocks[i].text) for e in layout.toc)}
-    toc_mode = len(forced | {i for i in cand if layout.toc and any(similar(e, blocks[i].text) for e in layout.toc)}) >= 2
+    toc_mode = len(forced | {i for i in cand
+                             if layout.toc and any(similar(e, blocks[i].text) for e in layout.toc)}) >= 2
 
     def in_toc(i: int) -> bool:
         return i in forced or any(similar(e, blocks[i].text) for e in layout.toc)
@@ -465,7 +472,7 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
         b = blocks[i]
         if b.separator or i in toc_span:
             continue
-        r = roles.get(i)
+        r = roles.get(i, "")  # "": no role
         if b.tag == "sponsor":
             parts.append({"sponsor": b})
             continue
@@ -497,7 +504,7 @@ def layout_issue(blocks: list[RawBlock], *, title: str | None, subtitle: str | N
     # closing words at the end of the last part ("C'est tout pour cette semaine !")
     if real:
         last = real[-1]
-        for k, (raw, blk) in enumerate(zip(last["body"], last["blocks"], strict=False)):
+        for k, (raw, _blk) in enumerate(zip(last["body"], last["blocks"], strict=False)):
             if k > 0 and SIGNOFF.match(strip_decoration(raw.full_text())) and len(last["body"]) - k <= 6:
                 layout.closing = [x.full_text() for x in last["body"][k:] if x.text or x.label]
                 last["body"], last["blocks"] = last["body"][:k], last["blocks"][:k]

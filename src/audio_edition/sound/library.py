@@ -21,6 +21,7 @@ import numpy as np
 from ..config import SOUND_ROLES, SoundSection
 from ..errors import AudioError
 from ..ffmpeg import ffmpeg_exe
+from ..fsutil import file_sha256
 from ..timeline import Cue
 from . import kit
 from .meter import integrated_loudness
@@ -86,14 +87,6 @@ def _default(role: str, cache_dir: Path | None) -> np.ndarray:
     return x
 
 
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def load_show_sound(section: SoundSection, *, loudness: float, cache_dir: Path | None = None,
                     music: bool = True) -> ShowSound:
     """Every role's sound for a show (nothing when ``music`` is off or ``[sound] enabled = false``).
@@ -114,7 +107,7 @@ def load_show_sound(section: SoundSection, *, loudness: float, cache_dir: Path |
             continue
         if spec.file is not None:
             x = decode(spec.file, f"sound.{role}.file")
-            material[role] = [str(spec.file), _file_digest(spec.file)]
+            material[role] = [str(spec.file), file_sha256(spec.file)]
             own_bed = own_bed or role == "bed"
         else:
             x = _default(role, cache_dir)

@@ -199,7 +199,7 @@ class TruePeakLimiter:
         self.max_peak = 0.0  # the largest true peak after limiting (estimate on limited frames)
         self.limited_frames = 0
 
-    def _needed(self, x: np.ndarray) -> np.ndarray:
+    def _needed(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gain each frame of ``x[PAD:-PAD]`` needs (1 where it is under the ceiling)."""
         inner = x[self.PAD: len(x) - self.PAD]
         sample = _chmax(inner) if len(inner) else np.zeros(0)

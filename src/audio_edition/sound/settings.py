@@ -47,7 +47,7 @@ def sound_from_table(data: Any, where: str, base_dir: Path | None = None) -> Sou
 
 
 def resolve_files(section: SoundSection, base_dir: Path | None) -> SoundSection:
-    changes = {}
+    changes: dict[str, Any] = {}
     for role in SOUND_ROLES:
         table = getattr(section, role)
         if table is not False and isinstance(table.get("file"), str):

@@ -124,7 +124,8 @@ def _common_kind(cls: str | None, ident: str | None, role: str | None, aria: str
 
 
 _BUTTON_CLASS = re.compile(r"(^|[\s_-])(btn|button|cta)([\s_-]|$)", re.I)
-_BG = re.compile(r"(?<![\w-])background(-color)?\s*:\s*(?!\s*(none|transparent|#fff\b|#ffffff\b|white\b|inherit))", re.I)
+_BG = re.compile(r"(?<![\w-])background(-color)?\s*:\s*"
+                 r"(?!\s*(none|transparent|#fff\b|#ffffff\b|white\b|inherit))", re.I)
 _PAD = re.compile(r"(?<![\w-])padding(-(top|left|right|bottom))?\s*:\s*[1-9]", re.I)
 _BORDER = re.compile(r"(?<![\w-])border(-radius)?\s*:\s*[1-9]", re.I)
 MAX_BUTTON_WORDS = 7
@@ -142,8 +143,8 @@ def is_button(el) -> bool:
     if (el.get("role") or "").lower() == "button" or _BUTTON_CLASS.search(el.get("class") or ""):
         return True
     style = el.get("style") or ""
-    if _PAD.search(style) and (_BG.search(style) or _BORDER.search(style)) and "inline-block" in style.replace(" ", "") \
-            or _PAD.search(style) and _BG.search(style):
+    if (_PAD.search(style) and (_BG.search(style) or _BORDER.search(style))
+            and "inline-block" in style.replace(" ", "") or _PAD.search(style) and _BG.search(style)):
         return True
     cell = el.getparent()
     if cell is not None and cell.tag in ("td", "th") and (cell.get("bgcolor") or _BG.search(cell.get("style") or "")):
@@ -180,10 +181,3 @@ def detect(raw: str) -> Platform:
         if s >= p.min_score and s > best_score:
             best, best_score = p, s
     return best
-
-
-def by_name(name: str) -> Platform:
-    for p in _load():
-        if p.name == name:
-            return p
-    return GENERIC

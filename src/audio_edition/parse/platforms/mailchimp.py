@@ -12,7 +12,8 @@ PLATFORM = Platform(
           r"mcnButton|mceButton", r"\bmceText\b", r"mailchimp", r"mc\.us\d+", r"templateFooter"),
     content=("#templateBody", ".templateBody", "#bodyTable", "#templateContainer", ".mceSectionBody", "body"),
     skip=(
-        ("#templatePreheader, .templatePreheader, #templatePreheader *, .mcnPreviewText, .mceSectionHeader .mcePreheader",
+        ("#templatePreheader, .templatePreheader, #templatePreheader *, .mcnPreviewText, .mceSectionHeader "
+         ".mcePreheader",
          "boilerplate"),
         ("#templateFooter, .templateFooter, .mceFooterSection, #footerContent, .footerContent, "
          "[class*=mceFooter]", "footer"),

@@ -31,6 +31,7 @@ PLATFORM = Platform(
     subtitle=("h3.subtitle", ".subtitle", "h3.post-subtitle"),
     byline=(".post-meta", ".post-header .byline-wrapper", ".meta-author-wrap"),
     date=(".post-date time[datetime]", ".post-date", "time[datetime]"),
-    author=(".post-meta .profile-hover-card-target", ".byline-names", "a.frontend-pencraft-Text-module__decoration-hover-underline"),
+    author=(".post-meta .profile-hover-card-target", ".byline-names",
+            "a.frontend-pencraft-Text-module__decoration-hover-underline"),
     publication=(".navbar-title", ".publication-name"),
 )
