@@ -70,8 +70,8 @@ def outputs(out: Path) -> dict[str, bytes]:
     """Every text output under --out (feed, pages, episode.json, transcripts, chapters), and the MP3s' tags."""
     found = {}
     for p in out.rglob("*"):
-        if not p.is_file() or ".audio-edition" in p.relative_to(out).parts:
-            continue
+        if not p.is_file() or ".audio-edition" in p.relative_to(out).parts or p.suffix in (".jpg", ".png"):
+            continue  # the cover is an image, not text
         found[str(p.relative_to(out))] = ID3(p).pprint().encode() if p.suffix == ".mp3" else p.read_bytes()
     return found
 
