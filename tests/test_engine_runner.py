@@ -143,16 +143,21 @@ def test_fallback_engine_synthesizes_the_failing_segment_offline_and_records_it(
     assert [s.cached for s in again] == [True, False, True, True, True]
 
 
-def test_bounded_concurrency(edge_service, tmp_path):
-    edge_service.latency = 0.15
-    texts = [f"Segment numéro {i}, une phrase assez courte." for i in range(9)]
-    run_edge(edge_jobs(texts), tmp_path, concurrency=3)
-    reqs = edge_service.syntheses()
+def _peak_in_flight(reqs) -> int:
+    """The most requests the fake service had open at once, from its own timestamps."""
     events = sorted([(r.started, 1) for r in reqs] + [(r.ended, -1) for r in reqs])
     live = peak = 0
     for _, d in events:
         live += d
         peak = max(peak, live)
+    return peak
+
+
+def test_bounded_concurrency(edge_service, tmp_path):
+    edge_service.latency = 0.15
+    texts = [f"Segment numéro {i}, une phrase assez courte." for i in range(9)]
+    run_edge(edge_jobs(texts), tmp_path, concurrency=3)
+    peak = _peak_in_flight(edge_service.syntheses())
     assert peak == 3  # three at a time: never more, and not one after the other
 
 
@@ -262,12 +267,7 @@ def test_requests_in_flight_never_pass_the_ceiling(edge_service, tmp_path):
     edge_service.latency = 0.15
     texts = [f"Segment numéro {i}, une phrase assez courte." for i in range(30)]
     segs = run_edge(edge_jobs(texts), tmp_path, concurrency=8)
-    reqs = edge_service.syntheses()
-    events = sorted([(r.started, 1) for r in reqs] + [(r.ended, -1) for r in reqs])
-    live = peak = 0
-    for _, d in events:
-        live += d
-        peak = max(peak, live)
+    peak = _peak_in_flight(edge_service.syntheses())
     assert 6 <= peak <= 8
     assert segs.synthesis["concurrency"]["peak"] == peak
 
