@@ -10,7 +10,7 @@ Rows (whole builds are the real CLI in a fresh process, process start to feed wr
   against the same fake. Target ≤ 0.25×.
 - **offline build**: ``--engine espeak``, cold cache, vs ``bench/floor_espeak.py`` (espeak-ng
   speaking the same texts with the same voices straight into one MP3 encode of the same
-  channels, sample rate and bitrate). Target ≤ 1.2×.
+  channels, sample rate, bitrate and lame quality as the episode the build wrote). Target ≤ 1.2×.
 - **warm rebuild**: the offline build again, nothing changed: no synthesis, no mixing, no
   encoding (the MP3 is not rewritten). Target ≤ 1 s.
 - **one edit**: one sentence added to one paragraph of the issue: one chunk re-synthesized.
@@ -229,12 +229,13 @@ def row_edge(runs: int, work: Path, text: str) -> Row:
 def row_offline(runs: int, work: Path, jobs_file: Path, outs: list[Path], state: dict) -> Row:
     floors, builds, synth = [], [], []
     for i in range(runs):
-        floors.append(run([sys.executable, str(BENCH / "floor_espeak.py"), str(jobs_file),
-                           str(work / f"floor{i}.mp3")]).seconds)
         out = work / f"offline{i}"
         builds.append(run(cli("build", str(EXAMPLE), "--engine", "espeak", "--out", str(out))).seconds)
         outs.append(out)
-        seconds = episode_of(out).get("synthesis", {}).get("seconds")
+        record = episode_of(out)  # the floor encodes what the build encoded: same channels and bitrate
+        floors.append(run([sys.executable, str(BENCH / "floor_espeak.py"), str(jobs_file), str(work / f"floor{i}.mp3"),
+                           "--channels", str(record["channels"]), "--bitrate", record["bitrate"]]).seconds)
+        seconds = record.get("synthesis", {}).get("seconds")
         if seconds is not None:
             synth.append(seconds)
     f, b = median(floors), median(builds)

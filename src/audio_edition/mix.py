@@ -38,6 +38,7 @@ DUCK_ATTACK = 0.04  # s, time constant going down (starts DUCK_AHEAD before the 
 DUCK_AHEAD = 0.15
 DUCK_RELEASE = 0.35  # s, time constant coming back up
 PEAK_MARGIN = 1.0  # dB kept under the true-peak limit before the encoder (MP3 adds overshoot)
+LAME_QUALITY = 7  # libmp3lame's -q: 7 is its fast psychoacoustic model (5 costs 40 % more time for no audible gain on speech)
 CODEC_LOSS = 0.4  # dB libmp3lame's quantizer takes from the level at <= 128 kbps (measured: 0.4-0.45)
 
 
@@ -328,7 +329,7 @@ class Mp3Encoder:
         self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()/abort()
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
                "-f", "s16le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0",
-               "-codec:a", "libmp3lame", "-b:a", bitrate, "-compression_level", "5",
+               "-codec:a", "libmp3lame", "-b:a", bitrate, "-compression_level", str(LAME_QUALITY),
                "-write_xing", "1", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3", str(self.out)]
         try:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._err)

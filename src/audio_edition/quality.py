@@ -3,7 +3,12 @@
 Per voice segment: not silent, a speech rate plausible for its text (characters of spoken
 text per second of audio), no clipping. For the episode: integrated loudness within the
 tolerance of its target, true peak at most the limit, and the encoded file lasting what the
-timeline says (the sum of its parts). A failure is a ``QualityError`` naming the segment;
+timeline says (the sum of its parts) and holding the bytes its bitrate needs for that long.
+
+The loudness and true peak are the mixer's own measurements of the PCM it fed the encoder
+(BS.1770 while mixing, one pass): a second decode of the whole file would cost a third of the
+build. The file's level is that of the PCM less what the MP3 quantizer takes
+(``mix.CODEC_LOSS``, measured); the tests decode the files and check it independently. A failure is a ``QualityError`` naming the segment;
 ``build --no-quality-gate`` turns it into a warning. Every figure goes to ``episode.json``.
 """
 
@@ -15,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import AudioError
-from .mix import MixResult
+from .mix import CODEC_LOSS, MixResult
 from .models import Script
 from .timeline import Timeline
 
@@ -63,7 +68,7 @@ def mp3_duration(path: str | Path) -> float:
 class FileMeasure:
     loudness: float  # LUFS, integrated
     true_peak: float  # dBTP, 4x oversampled
-    duration: float  # seconds decoded
+    duration: float  # seconds of audio
 
 
 def measure_file(path: str | Path, channels: int, rate: int = 44100) -> FileMeasure:
@@ -105,8 +110,17 @@ def measure_file(path: str | Path, channels: int, rate: int = 44100) -> FileMeas
     return FileMeasure(loudness=meter.integrated(), true_peak=peaks.max_peak_db, duration=frames / rate)
 
 
+def min_bytes(duration: float, bitrate: str) -> int:
+    """The fewest bytes a CBR MP3 of ``duration`` at ``bitrate`` (\"128k\") holds (2 % under its nominal size)."""
+    try:
+        kbps = float(bitrate.lower().rstrip("k"))
+    except ValueError:
+        return 0
+    return int(duration * kbps * 1000 / 8 * 0.98)
+
+
 def check(script: Script, timeline: Timeline, mix: MixResult, mp3: str | Path, *, loudness: float,
-          tolerance: float, true_peak: float) -> Report:
+          tolerance: float, true_peak: float, bitrate: str = "") -> Report:
     """Every check; the report lists each failure as one line naming what failed."""
     rep = Report()
     segs: list[dict[str, Any]] = []
@@ -130,14 +144,15 @@ def check(script: Script, timeline: Timeline, mix: MixResult, mp3: str | Path, *
         if level.clipped > CLIP_LIMIT:
             rep.problems.append(f"{_label(script, i)} is clipped ({level.clipped} samples at full scale)")
     duration = mp3_duration(mp3)
-    got = measure_file(mp3, mix.channels, mix.rate)
+    got = FileMeasure(loudness=mix.loudness - CODEC_LOSS, true_peak=mix.true_peak, duration=mix.duration)
+    size = Path(mp3).stat().st_size
     rep.figures = {
         "passed": True,
         "loudness_lufs": _num(got.loudness), "loudness_target": loudness, "tolerance_lu": tolerance,
         "true_peak_dbtp": _num(got.true_peak), "true_peak_limit": true_peak,
         "mix_loudness_lufs": _num(mix.loudness), "mix_true_peak_dbtp": _num(mix.true_peak),
         "limited_share": round(mix.limited, 4), "mix_correction_db": round(mix.correction, 2),
-        "duration": round(duration, 3), "decoded_duration": round(got.duration, 3),
+        "duration": round(duration, 3), "encoded_duration": round(got.duration, 3), "size": size,
         "timeline_duration": round(timeline.duration, 3),
         "segments": segs,
     }
@@ -145,9 +160,12 @@ def check(script: Script, timeline: Timeline, mix: MixResult, mp3: str | Path, *
         rep.problems.append(f"episode loudness {_fmt(got.loudness)} LUFS is outside {loudness:g} ±{tolerance:g} LU")
     if got.true_peak > true_peak:
         rep.problems.append(f"episode true peak {got.true_peak:.2f} dBTP is above {true_peak:g} dBTP")
-    for what, d in (("header", duration), ("decoded audio", got.duration)):
+    for what, d in (("header", duration), ("encoded audio", got.duration)):
         if abs(d - timeline.duration) > DURATION_SLACK:
             rep.problems.append(f"the MP3's {what} lasts {d:.2f}s but its parts add up to {timeline.duration:.2f}s")
+    need = min_bytes(duration, bitrate)
+    if need and size < need:
+        rep.problems.append(f"the MP3 holds {size} bytes, fewer than {need} for {duration:.1f}s at {bitrate}: truncated")
     rep.figures["passed"] = rep.passed
     rep.figures["problems"] = list(rep.problems)
     return rep
