@@ -13,7 +13,9 @@ block, the voices playing now and the kit.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import re
 import subprocess
 import tempfile
@@ -38,7 +40,7 @@ DUCK_ATTACK = 0.04  # s, time constant going down (starts DUCK_AHEAD before the 
 DUCK_AHEAD = 0.15
 DUCK_RELEASE = 0.35  # s, time constant coming back up
 PEAK_MARGIN = 1.0  # dB kept under the true-peak limit before the encoder (MP3 adds overshoot)
-LAME_QUALITY = 7  # libmp3lame's -q: 7 is its fast psychoacoustic model (5 costs 40 % more time for no audible gain on speech)
+LAME_QUALITY = 7  # libmp3lame's -q: its fast psychoacoustic model (-q 5 costs 40 % more, no audible gain on speech)
 CODEC_LOSS = 0.4  # dB libmp3lame's quantizer takes from the level at <= 128 kbps (measured: 0.4-0.45)
 
 
@@ -322,19 +324,28 @@ def plan_loudness(timeline: Timeline, settings: MixSettings, sounds: Mapping[str
 # --- encoder -----------------------------------------------------------------------------
 
 class Mp3Encoder:
-    """One ffmpeg process reading 16-bit PCM on stdin, writing the MP3 (with a Xing/LAME header)."""
+    """One ffmpeg process reading 16-bit PCM on stdin, writing the MP3 (with a Xing/LAME header).
 
-    def __init__(self, out_mp3: str | Path, rate: int, channels: int, bitrate: str) -> None:
+    ``raw=True`` writes bare MPEG frames (no header: a part of an episode encoded in parallel,
+    joined by ``join_parts``); ``reservoir=False`` makes every frame self-contained (no bit
+    reservoir), which a part that starts at a cut needs.
+    """
+
+    def __init__(self, out_mp3: str | Path, rate: int, channels: int, bitrate: str, *, raw: bool = False,
+                 reservoir: bool = True) -> None:
         self.out = Path(out_mp3)
         self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()/abort()
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
                "-f", "s16le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0",
                "-codec:a", "libmp3lame", "-b:a", bitrate, "-compression_level", str(LAME_QUALITY),
-               "-write_xing", "1", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3", str(self.out)]
+               "-reservoir", "1" if reservoir else "0",
+               "-write_xing", "0" if raw else "1", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3",
+               str(self.out)]
         try:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._err)
         except OSError as exc:
             raise AudioError(f"cannot run ffmpeg to encode the MP3: {exc}") from None
+        _widen_pipe(self.proc.stdin)
 
     def write(self, pcm: np.ndarray) -> None:
         data = np.clip(np.rint(pcm * 32767.0), -32768, 32767).astype("<i2").tobytes()
@@ -370,15 +381,143 @@ class Mp3Encoder:
 
 # --- the mix -----------------------------------------------------------------------------
 
+MP3_FRAME = 1152  # samples per MPEG-1 Layer III frame
+LAME_DELAY = 576  # the encoder delay libmp3lame's frames carry (the LAME tag's delay field)
+SPLIT_MIN = 120.0  # s: a shorter episode is encoded in one piece
+SPLIT_PRE, SPLIT_POST = 2 * MP3_FRAME, 4 * MP3_FRAME  # frames each part's encoder hears beyond its cut
+SPLIT_QUIET = 4 * MP3_FRAME  # frames of digital silence a cut needs on each side
+
+
+def _widen_pipe(stream) -> None:
+    """A 1 MiB pipe to the encoder (Linux), so encoders fed in turn do not wait on each other."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass
+
+
+def encode_parts(duration: float) -> int:
+    """How many encoders run side by side: one per core (up to 4), for an episode long enough to gain."""
+    if duration < SPLIT_MIN:
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def cut_points(timeline: Timeline, parts: int, rate: int = MIX_RATE) -> list[int]:
+    """Frames where the episode can be cut into ``parts`` pieces encoded in parallel.
+
+    A cut is a multiple of the MP3 frame (1152 samples) in the middle of a gap where nothing
+    plays (no voice, no music: digital silence), at least ``SPLIT_QUIET`` frames from either
+    end of it, and the nearest such place to each ``k / parts`` of the episode. Where no gap
+    qualifies there is no cut there (fewer parts).
+    """
+    total = round(timeline.duration * rate)
+    busy = sorted((round(p.start * rate), round(p.end * rate)) for p in timeline.placements if p.kind != "silence")
+    gaps, t = [], 0
+    for a, b in busy:
+        if a > t:
+            gaps.append((t, a))
+        t = max(t, b)
+    if t < total:
+        gaps.append((t, total))
+    spots = []
+    for a, b in gaps:
+        lo = -(-(a + SPLIT_QUIET + LAME_DELAY + MP3_FRAME) // MP3_FRAME) * MP3_FRAME
+        hi = (b - SPLIT_QUIET) // MP3_FRAME * MP3_FRAME
+        if lo <= hi:
+            mid = ((a + b) // 2) // MP3_FRAME * MP3_FRAME
+            spots.append(min(max(mid, lo), hi))
+    cuts: list[int] = []
+    margin = round(30 * rate)  # no piece shorter than 30 s
+    for k in range(1, parts):
+        want = total * k // parts
+        ok = [c for c in spots if margin <= c <= total - margin and all(abs(c - d) >= margin for d in cuts)]
+        if ok:
+            cuts.append(min(ok, key=lambda c: abs(c - want)))
+    return sorted(cuts)
+
+
+class _Part:
+    """The frames [lo, hi) of the episode, mixed, limited, metered and fed to one encoder.
+
+    The encoder also hears up to ``SPLIT_PRE`` frames before ``lo`` and ``SPLIT_POST`` after
+    ``hi`` (silence, at a cut), so the frames kept on each side of a cut are complete.
+    """
+
+    def __init__(self, lo: int, hi: int, total: int, order: list[Placement], make, encoder: Mp3Encoder,
+                 limiter: TruePeakLimiter, meter: LoudnessMeter) -> None:
+        self.lo, self.hi = lo, hi
+        self.feed_lo = max(0, lo - SPLIT_PRE) if lo else 0
+        self.feed_hi = min(total, hi + SPLIT_POST) if hi < total else total
+        self.pos = self.feed_lo
+        self.make = make  # placement, start, end -> _Playing or None
+        self.order = [p for p in order if round(p.end * MIX_RATE) > self.feed_lo
+                      and round(p.start * MIX_RATE) < self.feed_hi]
+        self.nxt = 0
+        self.playing: list[_Playing] = []
+        self.encoder, self.limiter, self.meter = encoder, limiter, meter
+        self.queued: list[int] = []  # start frames of the blocks inside the limiter (one block of delay)
+        self.frames = 0
+        self.done = False
+
+    def step(self, channels: int, on_voice_done) -> None:
+        if self.pos >= self.feed_hi:
+            self._emit(self.limiter.flush())
+            self.done = True
+            return
+        b0 = self.pos
+        b1 = min(self.feed_hi, b0 + BLOCK)
+        while self.nxt < len(self.order) and round(self.order[self.nxt].start * MIX_RATE) < b1:
+            item = self.make(self.order[self.nxt])
+            self.nxt += 1
+            if item is not None:
+                self.playing.append(item)
+        block = np.zeros((b1 - b0, channels), dtype=np.float32)
+        for item in self.playing:
+            a, b = max(item.start, b0), min(item.end, b1)
+            if b <= a:
+                continue
+            x = item.samples(a, b)
+            if x.ndim == 1:
+                block[a - b0: b - b0] += x[:, None]
+            elif channels == 1:
+                block[a - b0: b - b0, 0] += x.mean(axis=1)
+            else:
+                block[a - b0: b - b0] += x[:, :channels]
+        for item in [i for i in self.playing if i.end <= b1]:
+            self.playing.remove(item)
+            on_voice_done(item)
+        self.queued.append(b0)
+        self.pos = b1
+        self._emit(self.limiter.process(block))
+
+    def _emit(self, block: np.ndarray | None) -> None:
+        if block is None:
+            return
+        b0 = self.queued.pop(0)
+        self.encoder.write(block)
+        a, b = max(b0, self.lo), min(b0 + len(block), self.hi)
+        if b > a:  # only the part's own frames count (not what its encoder hears beyond the cuts)
+            self.meter.add(block[a - b0: b - b0])
+            self.frames += b - a
+
+
 def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
                sounds: Mapping[str, np.ndarray] | None = None, *, loop_crossfade: float = 1.0,
-               on_segment: Callable[[int], None] | None = None) -> MixResult:
+               on_segment: Callable[[int], None] | None = None, parts: int | None = None) -> MixResult:
     """Mix ``timeline`` and encode it to ``out_mp3`` in one streamed pass; return what was measured.
 
     ``sounds`` maps a music role to its level-matched samples (float32, frames × 2, 44.1 kHz);
     music placements whose role has no sound are an error. Voices are matched to the speech
     level that puts the episode at ``settings.loudness`` (a mono voice in both channels of a
     stereo mix counts twice in BS.1770, hence the -3 dB there).
+
+    An episode of ``SPLIT_MIN`` or more is cut in silent gaps into ``parts`` pieces (default:
+    one per core, ``encode_parts``) mixed in turn, block by block, into as many encoders
+    running side by side; their frames are joined at the cuts into one MP3 (``join_parts``):
+    the encoder is the longest stage and uses one core.
     """
     rate, ch = MIX_RATE, settings.channels
     sounds = sounds or {}
@@ -387,66 +526,154 @@ def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
     total = round(timeline.duration * rate)
     order = sorted(timeline.placements, key=lambda p: p.start)
     voices = [(p.start, p.end) for p in timeline.voices()]
-    meter = LoudnessMeter(rate, ch)
-    limiter = TruePeakLimiter(settings.true_peak - PEAK_MARGIN, rate, ch)
-    encoder = Mp3Encoder(out_mp3, rate, ch, settings.bitrate)
     levels: dict[int, SegmentLevel] = {}
-    playing: list[_Playing] = []
-    nxt = 0
-    frames = 0
+    for p in order:
+        if p.kind not in ("voice", "silence") and (p.role is None or p.role not in sounds):
+            raise AudioError(f"no sound for the {p.role} placed at {p.start:.1f}s")
 
-    def emit(block: np.ndarray | None) -> None:
-        nonlocal frames
-        if block is None:
-            return
-        meter.add(block)
-        encoder.write(block)
-        frames += len(block)
+    def make(p: Placement) -> _Playing | None:
+        s, e = round(p.start * rate), min(total, round(p.end * rate))
+        if p.kind == "silence" or e <= s:
+            return None
+        if p.kind == "voice":
+            v = _Voice(p, s, e, speech, rate, loudness_of[p.segment if p.segment is not None else -1], correction)
+            levels[v.level.segment] = v.level
+            return v
+        assert p.role is not None
+        duck = duck_envelope(p.start, p.end, voices, settings.duck) if p.kind == "bed" else None
+        return _Music(p, s, e, sounds[p.role], rate, duck, loop_crossfade, correction)
 
+    def voice_done(item: _Playing) -> None:
+        if isinstance(item, _Voice) and on_segment and item.p.segment is not None:
+            on_segment(item.p.segment)
+
+    cuts = cut_points(timeline, parts if parts is not None else encode_parts(timeline.duration), rate)
+    bounds = [0, *cuts, total]
+    out = Path(out_mp3)
+    pieces: list[_Part] = []
     try:
-        for b0 in range(0, total, BLOCK):
-            b1 = min(total, b0 + BLOCK)
-            while nxt < len(order) and round(order[nxt].start * rate) < b1:
-                p = order[nxt]
-                nxt += 1
-                s, e = round(p.start * rate), min(total, round(p.end * rate))
-                if p.kind == "silence" or e <= s:
-                    continue
-                if p.kind == "voice":
-                    v = _Voice(p, s, e, speech, rate, loudness_of[p.segment if p.segment is not None else -1],
-                               correction)
-                    levels[v.level.segment] = v.level
-                    playing.append(v)
-                else:
-                    if p.role is None or p.role not in sounds:
-                        raise AudioError(f"no sound for the {p.role} placed at {p.start:.1f}s")
-                    duck = duck_envelope(p.start, p.end, voices, settings.duck) if p.kind == "bed" else None
-                    playing.append(_Music(p, s, e, sounds[p.role], rate, duck, loop_crossfade, correction))
-            block = np.zeros((b1 - b0, ch), dtype=np.float32)
-            for item in playing:
-                a, b = max(item.start, b0), min(item.end, b1)
-                if b <= a:
-                    continue
-                x = item.samples(a, b)
-                if x.ndim == 1:
-                    block[a - b0: b - b0] += x[:, None]
-                elif ch == 1:
-                    block[a - b0: b - b0, 0] += x.mean(axis=1)
-                else:
-                    block[a - b0: b - b0] += x[:, :ch]
-            for item in [i for i in playing if i.end <= b1]:
-                playing.remove(item)
-                if isinstance(item, _Voice) and on_segment and item.p.segment is not None:
-                    on_segment(item.p.segment)
-            emit(limiter.process(block))
-        emit(limiter.flush())
+        for i in range(len(bounds) - 1):
+            single = len(bounds) == 2
+            target = out if single else out.with_name(f".{out.name}.part{i}")
+            # the first part keeps its header (its LAME tag names the encoder); the others are bare frames
+            encoder = Mp3Encoder(target, rate, ch, settings.bitrate, raw=i > 0, reservoir=i == 0)
+            pieces.append(_Part(bounds[i], bounds[i + 1], total, order, make, encoder,
+                                TruePeakLimiter(settings.true_peak - PEAK_MARGIN, rate, ch), LoudnessMeter(rate, ch)))
+        while not all(pc.done for pc in pieces):
+            for pc in pieces:  # in turn: every encoder has work
+                if not pc.done:
+                    pc.step(ch, voice_done)
+        for pc in pieces:
+            pc.encoder.close()
+        if len(pieces) > 1:
+            join_parts([(pc.encoder.out, pc.lo - pc.feed_lo, pc.hi - pc.feed_lo if pc.hi < total else None)
+                        for pc in pieces], out, total)
     except BaseException:
-        encoder.abort()
+        for pc in pieces:
+            pc.encoder.abort()
         raise
-    encoder.close()
-    return MixResult(loudness=meter.integrated(), true_peak=limiter.max_peak_db, frames=frames, rate=rate,
-                     channels=ch, limited=limiter.limited_frames / max(frames, 1), segments=levels,
-                     correction=correction)
+    finally:
+        if len(pieces) > 1:
+            for pc in pieces:
+                with contextlib.suppress(OSError):
+                    pc.encoder.out.unlink()
+    subs = np.concatenate([pc.meter.sub_powers() for pc in pieces]) if pieces else np.zeros(0)
+    frames = sum(pc.frames for pc in pieces)
+    limited = sum(pc.limiter.limited_frames for pc in pieces)
+    peak = max((pc.limiter.max_peak_db for pc in pieces), default=float("-inf"))
+    return MixResult(loudness=gated_loudness(gating_blocks(subs)), true_peak=peak, frames=frames, rate=rate,
+                     channels=ch, limited=limited / max(frames, 1), segments=levels, correction=correction)
+
+
+# --- joining parts encoded in parallel ----------------------------------------------------
+
+_BITRATES = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+_RATES = (44100, 48000, 32000)
+
+
+def mp3_frames(data: bytes) -> list[tuple[int, int]]:
+    """(offset, length) of every MPEG-1 Layer III frame of a bare frame stream."""
+    out, i, n = [], 0, len(data)
+    while i + 4 <= n:
+        h = int.from_bytes(data[i: i + 4], "big")
+        if (h >> 21) & 0x7FF != 0x7FF or (h >> 17) & 0xF != 0xD or (h >> 12) & 0xF in (0, 15) or (h >> 10) & 3 == 3:
+            raise AudioError(f"the encoder wrote no MPEG-1 Layer III frame at byte {i}")
+        length = 144000 * _BITRATES[(h >> 12) & 0xF] // _RATES[(h >> 10) & 3] + ((h >> 9) & 1)
+        out.append((i, length))
+        i += length
+    return out
+
+
+def _crc16(data: bytes) -> int:
+    """CRC-16/ARC (the LAME tag's checksum)."""
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+def _lame_tag(data: bytes, xing: int) -> tuple[int, bytes]:
+    """Where the LAME tag after the Xing/Info tag at ``xing`` starts, and its 9-byte encoder name."""
+    flags = int.from_bytes(data[xing + 4: xing + 8], "big")
+    at = xing + 8 + 4 * bool(flags & 1) + 4 * bool(flags & 2) + 100 * bool(flags & 4) + 4 * bool(flags & 8)
+    return at, data[at: at + 9]
+
+
+def join_parts(parts: list[tuple[Path, int, int | None]], out: Path, samples: int) -> None:
+    """One MP3 from parts encoded side by side: ``(file, first kept sample, end sample or None)`` each.
+
+    Cuts are multiples of the frame on one grid, so frame ``k`` of a part is frame ``k`` of
+    the whole shifted by a whole number of frames: keeping each part's frames from its cut
+    to the next one gives the frames of one continuous encode (each part but the first has no
+    bit reservoir, so its first kept frame stands alone; at a cut there is only silence).
+    ffmpeg then writes them behind a fresh Xing/LAME header (frame count, seek table, music
+    CRC) and the encoder delay and padding go into the LAME tag, so players trim exactly the
+    ``samples`` of the episode (gapless).
+    """
+    joined = bytearray()
+    encoder = b"Lavf"
+    for n, (path, first, end) in enumerate(parts):
+        data = path.read_bytes()
+        frames = mp3_frames(data)
+        if n == 0 and frames:  # the first part's own Xing/LAME frame: keep only the encoder's name
+            o, ln = frames[0]
+            at = max(data.find(b"Info", o, o + ln), data.find(b"Xing", o, o + ln))
+            if at >= 0:
+                encoder = _lame_tag(data, at)[1]
+                frames = frames[1:]
+        a = first // MP3_FRAME
+        b = len(frames) if end is None else end // MP3_FRAME
+        if b > len(frames) or a >= b:
+            raise AudioError(f"an encoded part of {out.name} is shorter than its cut")
+        joined += data[frames[a][0]: frames[b - 1][0] + frames[b - 1][1]]
+        del data
+    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "mp3",
+                           "-i", "pipe:0", "-c:a", "copy", "-write_xing", "1", "-id3v2_version", "0",
+                           "-write_id3v1", "0", "-f", "mp3", str(out)], input=bytes(joined), capture_output=True,
+                          check=False)
+    if proc.returncode != 0:
+        lines = [ln for ln in proc.stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+        raise AudioError(f"ffmpeg failed while joining the MP3: {lines[-1] if lines else proc.returncode}")
+    with open(out, "r+b") as fh:
+        head = bytearray(fh.read(4096))
+        tag = head.find(b"Info")
+        if tag < 0:
+            tag = head.find(b"Xing")
+        if tag < 0:
+            raise AudioError(f"ffmpeg wrote no Xing header in {out.name}")
+        flags = int.from_bytes(head[tag + 4: tag + 8], "big")
+        lame = _lame_tag(bytes(head), tag)[0]
+        frames_in = int.from_bytes(head[tag + 8: tag + 12], "big") if flags & 1 else 0
+        pad = frames_in * MP3_FRAME - LAME_DELAY - samples
+        if not 0 <= pad < 4096 or lame + 36 > len(head):
+            raise AudioError(f"the joined MP3 {out.name} holds {frames_in} frames for {samples} samples")
+        head[lame: lame + 9] = encoder[:9].ljust(9, b"\0")
+        head[lame + 21: lame + 24] = ((LAME_DELAY << 12) | pad).to_bytes(3, "big")
+        head[lame + 34: lame + 36] = _crc16(bytes(head[: lame + 34])).to_bytes(2, "big")
+        fh.seek(0)
+        fh.write(head[: lame + 36])
 
 
 # --- measuring a file (ffmpeg's own meter: independent of the mixer) ----------------------

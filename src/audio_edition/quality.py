@@ -8,8 +8,9 @@ timeline says (the sum of its parts) and holding the bytes its bitrate needs for
 The loudness and true peak are the mixer's own measurements of the PCM it fed the encoder
 (BS.1770 while mixing, one pass): a second decode of the whole file would cost a third of the
 build. The file's level is that of the PCM less what the MP3 quantizer takes
-(``mix.CODEC_LOSS``, measured); the tests decode the files and check it independently. A failure is a ``QualityError`` naming the segment;
-``build --no-quality-gate`` turns it into a warning. Every figure goes to ``episode.json``.
+(``mix.CODEC_LOSS``, measured); the tests decode the files and check it independently.
+A failure is a ``QualityError`` naming the segment; ``build --no-quality-gate`` turns it
+into a warning. Every figure goes to ``episode.json``.
 """
 
 from __future__ import annotations
@@ -165,7 +166,8 @@ def check(script: Script, timeline: Timeline, mix: MixResult, mp3: str | Path, *
             rep.problems.append(f"the MP3's {what} lasts {d:.2f}s but its parts add up to {timeline.duration:.2f}s")
     need = min_bytes(duration, bitrate)
     if need and size < need:
-        rep.problems.append(f"the MP3 holds {size} bytes, fewer than {need} for {duration:.1f}s at {bitrate}: truncated")
+        rep.problems.append(f"the MP3 holds {size} bytes, fewer than {need} for {duration:.1f}s at {bitrate}: "
+                            "truncated")
     rep.figures["passed"] = rep.passed
     rep.figures["problems"] = list(rep.problems)
     return rep

@@ -4,6 +4,11 @@
 carries across blocks; 100 ms sub-blocks make the 400 ms, 75 %-overlapping gating blocks),
 so an episode is measured while it is mixed, never by a second pass. ``TruePeakLimiter``
 keeps the 4x-oversampled peak of the stream under a ceiling with a short look-ahead.
+
+Everything here is numpy (no scipy import on the build's path: it cost 0.6 s a process).
+The K-weighting IIR runs as matrix products over short blocks (``BlockIIR``: exact, the same
+recursion), the 4x interpolation and the 2x voice resampling are windowed-sinc polyphase
+filters applied as shifted multiply-adds.
 """
 
 from __future__ import annotations
@@ -12,8 +17,6 @@ import functools
 import math
 
 import numpy as np
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly, sosfilt
 
 ABS_GATE = -70.0  # LUFS
 REL_GATE = -10.0  # LU
@@ -36,17 +39,121 @@ def k_weighting(rate: int) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndar
     return (shelf_b, shelf_a), (hp_b, hp_a)
 
 
+def _state_space(sections: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """``s' = A s + B x, y = C s + D x`` of a cascade of biquads (transposed direct form II), by probing one step."""
+    order = 2 * len(sections)
+
+    def step(state: np.ndarray, x: float) -> tuple[float, np.ndarray]:
+        new = np.empty(order)
+        for k, (b, a) in enumerate(sections):
+            z1, z2 = state[2 * k], state[2 * k + 1]
+            y = b[0] * x + z1
+            new[2 * k] = b[1] * x - a[1] * y + z2
+            new[2 * k + 1] = b[2] * x - a[2] * y
+            x = y
+        return x, new
+
+    a_mat = np.empty((order, order))
+    c = np.empty(order)
+    for i in range(order):
+        c[i], a_mat[:, i] = step(np.eye(order)[i], 0.0)
+    d, b_vec = step(np.zeros(order), 1.0)
+    return a_mat, b_vec, c, d
+
+
+class BlockIIR:
+    """An IIR filter (a cascade of biquads) run as matrix products: the same recursion, block by block.
+
+    The input is cut into blocks of ``L`` samples. Within a block the output is the block
+    convolved with the first ``L`` samples of the impulse response (an L x L Toeplitz product)
+    plus the response to the state at the block's start; the states at the block starts follow
+    ``s[k+1] = A^L s[k] + Γ x[k]``, solved ``G`` blocks at a time (one small product per group,
+    a Python step per group). Exact up to float rounding; channels are filtered together.
+    """
+
+    L = 32
+    G = 32
+
+    def __init__(self, sections: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        a, b, c, d = _state_space(sections)
+        self.a, self.b, self.c, self.d = a, b, c, d
+        n, L, G = len(b), self.L, self.G
+        powers = [np.eye(n)]
+        for _ in range(max(L, G * 1) + 1):
+            powers.append(a @ powers[-1])
+        h = np.array([d] + [c @ powers[m - 1] @ b for m in range(1, L)])
+        i, j = np.indices((L, L))
+        self.t = np.where(i >= j, h[np.clip(i - j, 0, L - 1)], 0.0).T.astype(np.float32)  # x @ t
+        self.o = np.array([c @ powers[i] for i in range(L)]).T  # states @ o: (n, L)
+        self.gam = np.array([powers[L - 1 - j] @ b for j in range(L)])  # x @ gam: (L, n)
+        phi = powers[L]
+        ph = [np.eye(n)]
+        for _ in range(G):
+            ph.append(phi @ ph[-1])
+        self.phi_g = ph[G].T
+        self.p = np.array([ph[G - 1 - g].T for g in range(G)])  # (G, n, n): u @ p[g]
+        w = np.zeros((G, n, G, n))
+        for ii in range(G):
+            for ll in range(ii):
+                w[ll, :, ii, :] = ph[ii - 1 - ll].T
+        self.w = w.reshape(G * n, G * n)
+        self.m = np.concatenate([ph[ii].T for ii in range(G)], axis=1)  # (n, G n)
+        self.p_flat = self.p.reshape(G * n, n)
+        self.gam32 = self.gam.astype(np.float32)
+        self.o32 = self.o.astype(np.float32)
+        self.order = n
+
+    def zeros(self, channels: int) -> np.ndarray:
+        return np.zeros((channels, self.order))
+
+    def __call__(self, x: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Filter ``x`` (frames x channels) from ``state`` (channels x order).
+
+        Returns the output channels first (channels x frames, float32) and the new state.
+        """
+        frames, ch = x.shape
+        L, G, n = self.L, self.G, self.order
+        nb = frames // L
+        out = np.empty((ch, frames), dtype=np.float32)
+        s = state
+        if nb:
+            xb = np.ascontiguousarray(x[: nb * L].T, dtype=np.float32).reshape(ch, nb, L)
+            nsb = -(-nb // G)
+            ur = np.zeros((ch, nsb * G, n))
+            ur[:, :nb] = xb @ self.gam32  # each block's inputs' share of the state at its end
+            ur = ur.reshape(ch, nsb, G * n)
+            v = ur @ self.p_flat
+            starts = np.empty((ch, nsb + 1, n))
+            starts[:, 0] = s
+            for j in range(nsb):
+                starts[:, j + 1] = starts[:, j] @ self.phi_g + v[:, j]
+            states = (ur @ self.w + starts[:, :nsb] @ self.m).reshape(ch, nsb * G, n)
+            s = states[:, nb] if nb < nsb * G else starts[:, nsb]
+            y = xb @ self.t
+            y += states[:, :nb].astype(np.float32) @ self.o32
+            out[:, : nb * L] = y.reshape(ch, nb * L)
+        for k in range(nb * L, frames):  # the last samples of a block that is not a multiple of L
+            xk = x[k].astype(np.float64)
+            out[:, k] = s @ self.c + self.d * xk
+            s = s @ self.a.T + xk[:, None] * self.b[None, :]
+        return out, np.array(s, copy=True)
+
+
+@functools.lru_cache(maxsize=8)
+def k_filter(rate: int) -> BlockIIR:
+    return BlockIIR(list(k_weighting(rate)))
+
+
 class LoudnessMeter:
     """Integrated loudness of a stream of blocks (frames × channels, float, full scale 1.0)."""
 
     def __init__(self, rate: int, channels: int) -> None:
         self.rate = rate
         self.channels = channels
-        (sb, sa), (hb, ha) = k_weighting(rate)
-        self._sos = np.array([np.r_[sb, sa], np.r_[hb, ha]])
-        self._z = np.zeros((2, 2, channels))  # (sections, state, channels)
+        self._filter = k_filter(rate)
+        self._z = self._filter.zeros(channels)
         self._step = rate // 10  # 100 ms
-        self._pending = np.zeros((0, channels))
+        self._pending = np.zeros(0)
         self._sub: list[float] = []  # mean square (summed over channels) of each 100 ms sub-block
 
     def add(self, block: np.ndarray) -> None:
@@ -54,17 +161,14 @@ class LoudnessMeter:
             block = block[:, None]
         if not len(block):
             return
-        y, self._z = sosfilt(self._sos, block, axis=0, zi=self._z)
+        y, self._z = self._filter(block, self._z)
+        sq = np.einsum("cf,cf->f", y, y, dtype=np.float64)  # K-weighted power summed over channels
         if len(self._pending):
-            y = np.concatenate([self._pending, y])
-        n = len(y) // self._step
+            sq = np.concatenate([self._pending, sq])
+        n = len(sq) // self._step
         if n:
-            head = y[: n * self._step]
-            sq = np.square(head[:, 0])
-            for c in range(1, self.channels):
-                sq += np.square(head[:, c])
-            self._sub.extend(sq.reshape(n, self._step).mean(axis=1).tolist())
-        self._pending = y[n * self._step:]
+            self._sub.extend(sq[: n * self._step].reshape(n, self._step).mean(axis=1).tolist())
+        self._pending = sq[n * self._step:]
 
     def sub_powers(self) -> np.ndarray:
         """K-weighted mean-square power (summed over channels) of each 100 ms sub-block so far."""
@@ -78,21 +182,155 @@ class LoudnessMeter:
         return gated_loudness(self.blocks())
 
 
+def _sinc_phases(up: int, taps: int, beta: float) -> np.ndarray:
+    """Windowed-sinc interpolation filters: row ``p`` gives the value ``p/up`` of a sample past each sample.
+
+    Row ``p`` (1 <= p < up) holds ``taps`` coefficients for the source samples ``m - taps/2 + 1 ...
+    m + taps/2``; row 0 is the sample itself (a Nyquist filter: the sinc is 0 at the other
+    samples). Kaiser window, each row normalised to unit gain at DC.
+    """
+    half = taps // 2
+    d = np.arange(-half + 1, half + 1)  # source offsets k - m
+    rows = np.zeros((up, taps))
+    rows[0, half - 1] = 1.0
+    for p in range(1, up):
+        t = d - p / up  # distance of each source sample from the interpolated point
+        w = np.i0(beta * np.sqrt(np.clip(1 - (t / (half + 0.5)) ** 2, 0, None))) / np.i0(beta)
+        h = np.sinc(t) * w
+        rows[p] = h / h.sum()
+    return rows
+
+
+TP_TAPS = 12  # per phase, as the 48-tap filter of BS.1770-4 Annex 2
+_TP = _sinc_phases(4, TP_TAPS, 5.0).astype(np.float32)
+_UP2_TAPS = 24
+_UP2 = _sinc_phases(2, _UP2_TAPS, 6.0)[1].astype(np.float32)
+
+
+def _taps_apply(x: np.ndarray, coeffs: np.ndarray, first: int, count: int, axis: int = 0) -> np.ndarray:
+    """``sum_j coeffs[j] * x[first + j + i]`` for ``i < count`` along ``axis`` (shifted multiply-adds)."""
+    sl = [slice(None)] * x.ndim
+
+    def part(j: int) -> np.ndarray:
+        sl[axis] = slice(first + j, first + j + count)
+        return x[tuple(sl)]
+
+    out = part(0) * coeffs[0]
+    for j in range(1, len(coeffs)):
+        out += part(j) * coeffs[j]
+    return out
+
+
+def _upsample2(x: np.ndarray) -> np.ndarray:
+    """2x upsampling along axis 0 on ``resample_poly``'s grid (output 2m is input m; zeros past the ends)."""
+    n = len(x)
+    half = _UP2_TAPS // 2
+    xf = x.astype(np.float32, copy=False)
+    padded = np.concatenate([np.zeros((half,) + x.shape[1:], np.float32), xf,
+                             np.zeros((half,) + x.shape[1:], np.float32)])
+    odd = _taps_apply(padded, _UP2, 1, n)  # value half a sample after each source sample
+    out = np.empty((2 * n,) + x.shape[1:], dtype=np.float32)
+    out[0::2] = xf
+    out[1::2] = odd
+    return out
+
+
+def resample(x: np.ndarray, up: int, down: int, axis: int = 0) -> np.ndarray:
+    """Polyphase resampling by ``up/down``: 2x in numpy (espeak's 22.05 kHz to 44.1 kHz), other ratios with scipy.
+
+    scipy is imported only for a ratio other than 1 or 2 (a 24 kHz edge voice, say).
+    """
+    g = math.gcd(up, down)
+    up, down = up // g, down // g
+    if up == down == 1:
+        return x
+    if up == 2 and down == 1 and axis == 0:
+        return _upsample2(x)
+    from scipy.signal import resample_poly
+
+    return resample_poly(x, up, down, axis=axis, window=_fir(up, down, x.dtype.str)).astype(np.float32)
+
+
 @functools.lru_cache(maxsize=16)
 def _fir(up: int, down: int, dtype: str) -> np.ndarray:
+    """``resample_poly``'s default filter, designed once per ratio (not per call)."""
     from scipy.signal import firwin
 
     m = max(up, down)
     return firwin(20 * m + 1, 1.0 / m, window=("kaiser", 5.0)).astype(dtype)
 
 
-def resample(x: np.ndarray, up: int, down: int, axis: int = 0) -> np.ndarray:
-    """``scipy.signal.resample_poly`` with its default filter, designed once per ratio (not per call)."""
-    g = math.gcd(up, down)
-    up, down = up // g, down // g
-    if up == down == 1:
-        return x
-    return resample_poly(x, up, down, axis=axis, window=_fir(up, down, x.dtype.str))
+def _phase_peaks(x: np.ndarray, first: int, count: int) -> np.ndarray:
+    """max over the 3 interpolated phases of |x| between samples ``first .. first+count`` on axis 1."""
+    lead = TP_TAPS // 2 - 1  # taps before the sample
+    best = None
+    for p in range(1, 4):
+        y = np.abs(_taps_apply(x, _TP[p], first - lead, count, axis=1))
+        best = y if best is None else np.maximum(best, y, out=best)
+    assert best is not None
+    return best
+
+
+def _sliding_min(rows: np.ndarray, w: int) -> np.ndarray:
+    """Minimum of every ``w`` consecutive values along axis 1 ('valid' windows), O(n) (van Herk / Gil-Werman)."""
+    n_rows, r = rows.shape
+    k = -(-r // w)
+    full = np.full((n_rows, k * w), np.inf)
+    full[:, :r] = rows
+    blocks = full.reshape(n_rows, k, w)
+    prefix = np.minimum.accumulate(blocks, axis=2).reshape(n_rows, -1)
+    suffix = np.minimum.accumulate(blocks[:, :, ::-1], axis=2)[:, :, ::-1].reshape(n_rows, -1)
+    return np.minimum(suffix[:, : r - w + 1], prefix[:, w - 1: r])
+
+
+def _sliding_mean(rows: np.ndarray, w: int) -> np.ndarray:
+    """Mean of every ``w`` consecutive values along axis 1 ('valid' windows)."""
+    c = np.zeros((rows.shape[0], rows.shape[1] + 1))
+    np.cumsum(rows, axis=1, out=c[:, 1:])
+    return (c[:, w:] - c[:, :-w]) / w
+
+
+GAIN_CHUNK = 512  # frames: the limiter's gain is computed only in chunks near a frame that needs it
+
+
+def smooth_gain(need: np.ndarray, w: int, start: int, count: int) -> np.ndarray:
+    """The limiter's gain at ``need[start:start+count]``: the mean over ``w`` of the minimum over ``w`` of ``need``.
+
+    Windows are centred; ``need`` repeats its end values beyond its ends. Only chunks with a
+    value under 1 within reach are computed (elsewhere the gain is exactly 1), all at once.
+    """
+    h = w // 2
+    gain = np.ones(count)
+    n_chunks = -(-count // GAIN_CHUNK)
+    lo = start + np.arange(n_chunks) * GAIN_CHUNK
+    # a chunk is computed when a value under 1 lies in it or in a neighbour (2h < GAIN_CHUNK)
+    grid = np.zeros((n_chunks + 2) * GAIN_CHUNK, dtype=bool)
+    a0 = max(0, start - GAIN_CHUNK)
+    seg = need[a0: start + (n_chunks + 1) * GAIN_CHUNK] < 1.0
+    off = a0 - (start - GAIN_CHUNK)
+    grid[off: off + len(seg)] = seg
+    hit = grid.reshape(n_chunks + 2, GAIN_CHUNK).any(axis=1)
+    active = np.flatnonzero(hit[:-2] | hit[1:-1] | hit[2:])
+    if not len(active):
+        return gain
+    idx = np.clip(lo[active, None] - 2 * h + np.arange(GAIN_CHUNK + 4 * h)[None, :], 0, len(need) - 1)
+    rows = _sliding_mean(_sliding_min(need[idx], w), w)  # (active, GAIN_CHUNK)
+    flat = np.ones(n_chunks * GAIN_CHUNK)
+    flat.reshape(n_chunks, GAIN_CHUNK)[active] = rows
+    gain[:] = flat[:count]
+    return gain
+
+
+def running_min(a: np.ndarray, w: int) -> np.ndarray:
+    """Minimum over a centred window of odd width ``w`` (edges repeat the end values)."""
+    h = w // 2
+    return _sliding_min(np.concatenate([np.full(h, a[0]), a, np.full(h, a[-1])])[None], w)[0]
+
+
+def running_mean(a: np.ndarray, w: int) -> np.ndarray:
+    """Mean over a centred window of odd width ``w`` (edges repeat the end values)."""
+    h = w // 2
+    return _sliding_mean(np.concatenate([np.full(h, a[0]), a, np.full(h, a[-1])])[None], w)[0]
 
 
 def gating_blocks(sub: np.ndarray) -> np.ndarray:
@@ -132,8 +370,9 @@ def true_peak(samples: np.ndarray) -> float:
     x = samples if samples.ndim == 2 else samples[:, None]
     if not len(x):
         return float("-inf")
-    peak = float(np.max(np.abs(resample_poly(x, 4, 1, axis=0)))) if len(x) > 16 else float(np.max(np.abs(x)))
-    peak = max(peak, float(np.max(np.abs(x))))
+    lead = TP_TAPS // 2
+    padded = np.concatenate([np.zeros((lead, x.shape[1])), x, np.zeros((lead, x.shape[1]))]).astype(np.float32)
+    peak = max(float(np.max(_phase_peaks(padded[None], lead, len(x)))), float(np.max(np.abs(x))))
     return 20 * math.log10(peak) if peak > 0 else float("-inf")
 
 
@@ -164,13 +403,12 @@ def _oversampled_peaks(x: np.ndarray, pad: int, hot_level: float, inner: np.ndar
     hot = np.flatnonzero(padded.reshape(n_chunks, CHUNK).max(axis=1) >= hot_level)
     if not len(hot):
         return out
-    half = 16  # context frames each side: resample_poly's filter spans 10 source frames
+    half = TP_TAPS // 2  # context frames each side: the interpolation filter's reach
     span = CHUNK + 2 * half
     starts = pad + hot * CHUNK - half  # x has `pad` >= half frames around inner
     idx = np.clip(starts[:, None] + np.arange(span)[None, :], 0, len(x) - 1)
-    up = resample(x[idx], 4, 1, axis=1)  # (hot, 4 * span, ch)
-    up = up[:, 4 * half: 4 * (half + CHUNK)].reshape(len(hot), CHUNK, 4, x.shape[1])
-    best = _chmax(np.abs(up).max(axis=2))
+    xs = x[idx].astype(np.float32, copy=False)  # (hot, span, ch)
+    best = _chmax(_phase_peaks(xs, half, CHUNK))
     flat = np.zeros(n_chunks * CHUNK)
     flat.reshape(n_chunks, CHUNK)[hot] = best
     return np.maximum(out, flat[:n])
@@ -222,10 +460,9 @@ class TruePeakLimiter:
             self.max_peak = max(self.max_peak, float(peaks[2 * self.look: 2 * self.look + len(cur)].max(initial=0)))
             return cur
         w = 2 * self.look + 1
-        gain = uniform_filter1d(minimum_filter1d(need, w, mode="nearest"), w, mode="nearest")
-        gain = np.minimum(gain, need)  # float rounding never lets a peak through
-        g = gain[2 * self.look: 2 * self.look + len(cur)]
-        p = peaks[2 * self.look: 2 * self.look + len(cur)]
+        inside = slice(2 * self.look, 2 * self.look + len(cur))
+        g = np.minimum(smooth_gain(need, w, inside.start, len(cur)), need[inside])  # rounding never lets a peak by
+        p = peaks[inside]
         self.limited_frames += int(np.count_nonzero(g < 0.9999))
         self.max_peak = max(self.max_peak, float((p * g).max(initial=0)))
         return cur * g[:, None]
