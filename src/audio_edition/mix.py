@@ -348,10 +348,13 @@ class Mp3Encoder:
         _widen_pipe(self.proc.stdin)
 
     def write(self, pcm: np.ndarray) -> None:
-        data = np.clip(np.rint(pcm * 32767.0), -32768, 32767).astype("<i2").tobytes()
+        scaled = pcm * np.float32(32767.0)
+        np.rint(scaled, out=scaled)
+        np.clip(scaled, -32768, 32767, out=scaled)
+        data = scaled.astype("<i2")
         try:
             assert self.proc.stdin is not None
-            self.proc.stdin.write(data)
+            self.proc.stdin.write(memoryview(data).cast("B"))  # the array's bytes, not a copy
         except (BrokenPipeError, OSError):
             self.close()
 
