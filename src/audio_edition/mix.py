@@ -635,30 +635,51 @@ def join_parts(parts: list[tuple[Path, int, int | None]], out: Path, samples: in
     CRC) and the encoder delay and padding go into the LAME tag, so players trim exactly the
     ``samples`` of the episode (gapless).
     """
-    joined = bytearray()
+    err = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
+    try:
+        proc = subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "mp3",
+                                 "-i", "pipe:0", "-c:a", "copy", "-write_xing", "1", "-id3v2_version", "0",
+                                 "-write_id3v1", "0", "-f", "mp3", str(out)], stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, stderr=err)
+    except OSError as exc:
+        err.close()
+        raise AudioError(f"cannot run ffmpeg to join the MP3: {exc}") from None
+    assert proc.stdin is not None
     encoder = b"Lavf"
-    for n, (path, first, end) in enumerate(parts):
-        data = path.read_bytes()
-        frames = mp3_frames(data)
-        if n == 0 and frames:  # the first part's own Xing/LAME frame: keep only the encoder's name
-            o, ln = frames[0]
-            at = max(data.find(b"Info", o, o + ln), data.find(b"Xing", o, o + ln))
-            if at >= 0:
-                encoder = _lame_tag(data, at)[1]
-                frames = frames[1:]
-        a = first // MP3_FRAME
-        b = len(frames) if end is None else end // MP3_FRAME
-        if b > len(frames) or a >= b:
-            raise AudioError(f"an encoded part of {out.name} is shorter than its cut")
-        joined += data[frames[a][0]: frames[b - 1][0] + frames[b - 1][1]]
-        del data
-    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "mp3",
-                           "-i", "pipe:0", "-c:a", "copy", "-write_xing", "1", "-id3v2_version", "0",
-                           "-write_id3v1", "0", "-f", "mp3", str(out)], input=bytes(joined), capture_output=True,
-                          check=False)
-    if proc.returncode != 0:
-        lines = [ln for ln in proc.stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
-        raise AudioError(f"ffmpeg failed while joining the MP3: {lines[-1] if lines else proc.returncode}")
+    try:
+        for n, (path, first, end) in enumerate(parts):  # one part in memory at a time
+            data = path.read_bytes()
+            frames = mp3_frames(data)
+            if n == 0 and frames:  # the first part's own Xing/LAME frame: keep only the encoder's name
+                o, ln = frames[0]
+                at = max(data.find(b"Info", o, o + ln), data.find(b"Xing", o, o + ln))
+                if at >= 0:
+                    encoder = _lame_tag(data, at)[1]
+                    frames = frames[1:]
+            a = first // MP3_FRAME
+            b = len(frames) if end is None else end // MP3_FRAME
+            if b > len(frames) or a >= b:
+                raise AudioError(f"an encoded part of {out.name} is shorter than its cut")
+            try:
+                proc.stdin.write(memoryview(data)[frames[a][0]: frames[b - 1][0] + frames[b - 1][1]])
+            except OSError:  # ffmpeg stopped reading: its own error says why
+                break
+            finally:
+                del data, frames
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+        code = proc.wait(timeout=600)
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        err.close()
+        raise
+    if code != 0:
+        err.seek(0)
+        lines = [ln for ln in err.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+        err.close()
+        raise AudioError(f"ffmpeg failed while joining the MP3: {lines[-1] if lines else code}")
+    err.close()
     with open(out, "r+b") as fh:
         head = bytearray(fh.read(4096))
         tag = head.find(b"Info")
