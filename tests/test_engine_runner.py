@@ -257,8 +257,8 @@ def test_throttling_halves_the_requests_in_flight_and_the_build_says_so(edge_ser
     texts = [f"Segment numéro {i}, une phrase assez courte pour un seul morceau." for i in range(16)]
     segs = run_edge(edge_jobs(texts), tmp_path, concurrency=8)
     conc = segs.synthesis["concurrency"]
-    assert conc["ceiling"] == 8 and conc["start"] == 6
-    assert conc["backoffs"] >= 1 and conc["lowest"] <= 3
+    assert conc["ceiling"] == 8 and 6 <= conc["start"] <= 8
+    assert conc["backoffs"] >= 1 and conc["lowest"] <= conc["start"] // 2
     assert conc["pushback"].get("HTTP 429", 0) >= 1
     assert all(not s.cached for s in segs) and len(edge_service.syntheses()) == 16
 
