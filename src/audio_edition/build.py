@@ -14,6 +14,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -190,10 +191,14 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
     render = _render_settings(item, options, cache_dir)  # bad sound files or cover fail before any work
     reporter.stage(f"voices: {script.title[:50]}", total=len(script.segments))
     jobs = jobs_for_segments(script.segments, item.profile, item.engine, options.fallback_engine)
-    synth = synthesize_all(jobs, engine_name=item.engine, cache_dir=cache_dir, concurrency=options.concurrency,
-                           fallback_engine=options.fallback_engine,
-                           engine_options={**(options.engine_options or {}), "lexicon": item.profile.lexicon},
-                           on_progress=lambda done, total, seg: reporter.advance())
+    beside = _Beside(render)
+    try:
+        synth = synthesize_all(jobs, engine_name=item.engine, cache_dir=cache_dir, concurrency=options.concurrency,
+                               fallback_engine=options.fallback_engine,
+                               engine_options={**(options.engine_options or {}), "lexicon": item.profile.lexicon},
+                               on_progress=lambda done, total, seg: reporter.advance(), on_work=beside.start)
+    finally:
+        beside.join()
     summary = summarize(synth)
     fell_back = [r for r in synth if r.fallback]
     if fell_back:  # said once per episode, not once per segment
@@ -331,6 +336,32 @@ class RenderSettings:
         from .sound.library import load_show_sound
 
         return load_show_sound(self.section, loudness=self.loudness, cache_dir=self.cache_dir, music=self.music)
+
+
+class _Beside:
+    """The mixer made ready in a thread while the requests stream (an online engine waits on the
+    network most of the time): numpy and scipy imported, the sound kit loaded, the APIC cover
+    made. Started only when there is something to synthesize, so a warm rebuild loads none of it.
+    What fails here is done again, and reported, where it is used."""
+
+    def __init__(self, render: RenderSettings) -> None:
+        self.render = render
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="prepare-mix", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        with contextlib.suppress(Exception):
+            from . import mix, quality  # noqa: F401 - imported for the mix that follows
+            self.render.mix  # noqa: B018 - cached on the settings
+            self.render.sound  # noqa: B018
+            self.render.embedded_cover  # noqa: B018
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
 
 
 def _bitrate(options: BuildOptions) -> str:
