@@ -322,3 +322,15 @@ def test_segments_are_handed_on_in_script_order_as_soon_as_their_prefix_is_ready
         first = min(n for n in range(len(progress) + 1) if set(progress[:n]) >= set(range(i + 1)))
         assert n_done == first
     assert [s.job.index for s in segs] == [0, 1, 2, 3]
+
+
+def test_on_work_is_called_once_before_the_first_request_and_never_when_all_is_cached(edge_service, tmp_path):
+    calls = []
+
+    def on_work():
+        calls.append(len(edge_service.syntheses()))  # requests the service had seen by then
+
+    run_edge(edge_jobs(), tmp_path, on_work=on_work)
+    assert calls == [0]
+    run_edge(edge_jobs(), tmp_path, on_work=on_work)  # every segment cached: nothing to prepare for
+    assert calls == [0]

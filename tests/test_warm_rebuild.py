@@ -133,3 +133,14 @@ def test_a_new_show_name_makes_a_new_cover_and_a_new_mix(tmp_path):
 
     with Image.open(out / "cover.jpg") as img:
         assert img.format == "JPEG" and img.size[0] == img.size[1] >= 1400
+
+
+def test_the_kit_version_in_the_key_is_the_kits_own_read_without_numpy():
+    code = ("import json, sys; from audio_edition.sound.settings import kit_version; v = kit_version();"
+            "light = 'numpy' not in sys.modules; from audio_edition.sound import kit;"
+            "print(json.dumps([v, kit.VERSION, light]))")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    read, actual, light = json.loads(proc.stdout)
+    assert read == actual and light

@@ -93,7 +93,7 @@ def role_specs(section: SoundSection) -> dict[str, RoleSpec | None]:
     return out
 
 
-_VERSION_LINE = re.compile(r"^VERSION\s*=\s*[\"']([^\"'\n]+)[\"']", re.MULTILINE)
+_VERSION_LINE = re.compile(r"^VERSION(?:\s*:\s*str)?\s*=\s*[\"']([^\"'\n]+)[\"']", re.MULTILINE)
 
 
 def kit_version() -> str:
