@@ -75,3 +75,38 @@ def test_fallback_engine_is_used_and_recorded(tmp_path, edge_service):
     hosts = [s for s in episode["segments"] if s["role"] == "intro"]
     assert hosts[0]["engine"] == "edge" and not hosts[0]["fallback"]
     assert "3 fallbacks" in episode["report"]
+
+
+def _long_issue() -> str:
+    """ISSUE with a story of eight paragraphs (about 3,500 characters): longer than one request."""
+    paragraphs = "".join(
+        f"<p>Paragraphe {n} : le laboratoire explique comment son modèle apprend à partir de données publiques, "
+        f"pourquoi il a choisi une licence ouverte et ce que cela change pour les équipes qui veulent l'utiliser. "
+        f"Les chercheurs détaillent aussi les limites connues, les coûts de calcul et les prochaines étapes "
+        f"prévues pour la version {n + 2} du projet.</p>" for n in range(1, 9))
+    return ISSUE.replace("<p>Un laboratoire publie un modèle de langage ouvert et gratuit.</p>",
+                         "<p>Un laboratoire publie un modèle de langage ouvert et gratuit.</p>" + paragraphs)
+
+
+def test_edge_build_sends_a_long_story_as_bounded_chunks_joined_to_the_right_length(tmp_path, edge_service):
+    from tests.fakes.edge_service import FRAME_SECONDS, plan_words
+
+    out = tmp_path / "out"
+    [result] = build([str(_issue(tmp_path, _long_issue()))], BuildOptions(out_dir=out, engine="edge",
+                                                                          engine_options=fast_edge_options()))
+    episode = _episode(out)
+    synthesis = episode["synthesis"]
+    lo, hi = synthesis["chunk_chars"]
+    requests = edge_service.syntheses()
+    assert synthesis["chunks"] == synthesis["chunks_synthesized"] == len(requests) > len(episode["segments"])
+    assert max(len(r.text) for r in requests) <= hi + 100  # the engine's lexicon may respell a few words
+    story = max(episode["segments"], key=lambda s: s["duration"])
+    assert sum("Paragraphe" in r.text for r in requests) >= 3  # the long story went out as several requests
+    assert story["synthesized"] and not story["fallback"]
+    # Joined sample-exact: the segments last what the service streamed, not a sample more or less
+    # (the fake streams whole 24 ms MP3 frames, decoded at 44.1 kHz: a millisecond of rounding each).
+    streamed = sum(round(plan_words(r.text)[1] / FRAME_SECONDS) * FRAME_SECONDS for r in requests)
+    spoken = sum(s["duration"] for s in episode["segments"])
+    assert abs(spoken - streamed) <= 0.001 * len(requests)
+    m = measure(result.mp3)  # the MP3 decodes to its end, as long as the episode says
+    assert abs(m.duration - episode["duration"]) < 0.1 and m.duration > spoken

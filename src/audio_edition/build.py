@@ -11,14 +11,17 @@ run resume where this one stopped.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__, cover, fsutil, mix, quality, sources, staging
+from . import __version__, cover, fsutil, sources, staging
 from .casting import VoiceProfile, jobs_for_segments, resolve_profile
 from .config import ShowConfig
 from .engines import ENGINES
@@ -41,11 +44,15 @@ from .normalize import check_speakable
 from .parse import parse_issue
 from .script import build_script
 from .site import write_site
-from .sound.library import ShowSound, load_show_sound
-from .sound.settings import merged, resolve_files
+from .sound.settings import decoded_before, key_of, merged, resolve_files, sound_material
 from .tags import Chapter, write_tags
 from .timeline import Timeline, produced_timeline
 from .transcripts import to_html, to_srt, to_vtt, written_cues
+
+if TYPE_CHECKING:
+    from .config import SoundSection
+    from .mix import MixSettings
+    from .sound.library import ShowSound
 
 build_lock = staging.build_lock  # the lock of --out: PID, host and start time; a stale one is taken over
 
@@ -184,10 +191,14 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
     render = _render_settings(item, options, cache_dir)  # bad sound files or cover fail before any work
     reporter.stage(f"voices: {script.title[:50]}", total=len(script.segments))
     jobs = jobs_for_segments(script.segments, item.profile, item.engine, options.fallback_engine)
-    synth = synthesize_all(jobs, engine_name=item.engine, cache_dir=cache_dir, concurrency=options.concurrency,
-                           fallback_engine=options.fallback_engine,
-                           engine_options={**(options.engine_options or {}), "lexicon": item.profile.lexicon},
-                           on_progress=lambda done, total, seg: reporter.advance())
+    beside = _Beside(render)
+    try:
+        synth = synthesize_all(jobs, engine_name=item.engine, cache_dir=cache_dir, concurrency=options.concurrency,
+                               fallback_engine=options.fallback_engine,
+                               engine_options={**(options.engine_options or {}), "lexicon": item.profile.lexicon},
+                               on_progress=lambda done, total, seg: reporter.advance(), on_work=beside.start)
+    finally:
+        beside.join()
     summary = summarize(synth)
     fell_back = [r for r in synth if r.fallback]
     if fell_back:  # said once per episode, not once per segment
@@ -203,6 +214,8 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
         reporter.log(f"{slug}: {summary}; audio unchanged")
         return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / previous.audio,
                              duration=previous.duration, summary=summary, up_to_date=True)
+    from . import mix, quality  # numpy and scipy: only when an episode is mixed
+
     timeline = produced_timeline(script, [r.duration for r in synth], [r.audio_path for r in synth],
                                  render.sound.cues, pause=config.audio.pause_ms / 1000, sample_rate=mix.MIX_RATE)
     mp3_name = f"{slug}.mp3"
@@ -282,16 +295,73 @@ def _build_episode(item: Prepared, options: BuildOptions, out_dir: Path, base_ur
     return EpisodeResult(slug=slug, title=script.title, mp3=ep_dir / mp3_name, duration=duration, summary=summary)
 
 
-@dataclass(frozen=True)
+@dataclass
 class RenderSettings:
-    """How an episode is rendered: its sounds, mix settings and cover (all known before synthesis)."""
+    """How an episode is rendered: its sounds, mix settings and cover (all known before synthesis).
 
-    sound: ShowSound
-    mix: mix.MixSettings
+    ``key`` is computed from the settings, the sound kit's version and the files' hashes
+    alone; the samples (``sound``) and the mixer's settings (``mix``: numpy, scipy) are loaded
+    only when an episode is mixed, so a warm rebuild imports and decodes none of it.
+    """
+
+    section: SoundSection
+    music: bool
+    cache_dir: Path
+    channels: int
+    loudness: float
+    true_peak: float
+    bitrate: str
+    duck: float
     tolerance: float
-    cover: bytes  # JPEG written as cover.jpg beside feed.xml
-    embedded_cover: bytes  # the APIC frame's JPEG
+    art: cover.Artwork
     key: str
+
+    @property
+    def cover(self) -> bytes:  # JPEG written as cover.jpg beside feed.xml
+        return self.art.jpeg
+
+    @property
+    def embedded_cover(self) -> bytes:  # the APIC frame's JPEG
+        return self.art.embedded
+
+    @functools.cached_property
+    def mix(self) -> MixSettings:
+        from . import mix
+
+        return mix.MixSettings(channels=self.channels, loudness=self.loudness, true_peak=self.true_peak,
+                               bitrate=self.bitrate, duck=self.duck)
+
+    @functools.cached_property
+    def sound(self) -> ShowSound:
+        from .sound.library import load_show_sound
+
+        return load_show_sound(self.section, loudness=self.loudness, cache_dir=self.cache_dir, music=self.music)
+
+
+class _Beside:
+    """The mixer made ready in a thread while the requests stream (an online engine waits on the
+    network most of the time): numpy and scipy imported, the sound kit loaded, the APIC cover
+    made. Started only when there is something to synthesize, so a warm rebuild loads none of it.
+    What fails here is done again, and reported, where it is used."""
+
+    def __init__(self, render: RenderSettings) -> None:
+        self.render = render
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="prepare-mix", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        with contextlib.suppress(Exception):
+            from . import mix, quality  # noqa: F401 - imported for the mix that follows
+            self.render.mix  # noqa: B018 - cached on the settings
+            self.render.sound  # noqa: B018
+            self.render.embedded_cover  # noqa: B018
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
 
 
 def _bitrate(options: BuildOptions) -> str:
@@ -309,14 +379,16 @@ def _render_settings(item: Prepared, options: BuildOptions, cache_dir: Path) -> 
     loudness = section.loudness_stereo if music else section.loudness_mono
     legacy = "bitrate" in (config.raw.get("audio") or {})  # [audio] bitrate predates [sound]
     bitrate = section.bitrate_stereo if music else (config.audio.bitrate if legacy else section.bitrate_mono)
-    sound = load_show_sound(section, loudness=loudness, cache_dir=cache_dir, music=music)
-    art = cover.show_cover(config.show.image, _show_name(item.script, config), config.resolve)
-    settings = mix.MixSettings(channels=channels, loudness=loudness, true_peak=section.true_peak, bitrate=bitrate,
-                               duck=section.duck)
-    key = hashlib.sha256(json.dumps([sound.key, repr(settings), section.tolerance,
-                                     hashlib.sha256(art).hexdigest()]).encode()).hexdigest()
-    return RenderSettings(sound=sound, mix=settings, tolerance=section.tolerance, cover=art,
-                          embedded_cover=cover.embedded(art), key=key)
+    material = sound_material(section, loudness=loudness, music=music)  # a missing sound file fails here
+    art = cover.Artwork(config.show.image, _show_name(item.script, config), config.resolve, cache_dir)
+    key = hashlib.sha256(json.dumps([key_of(material), [channels, loudness, section.true_peak, bitrate, section.duck],
+                                     section.tolerance, art.digest]).encode()).hexdigest()
+    render = RenderSettings(section=section, music=music, cache_dir=cache_dir, channels=channels, loudness=loudness,
+                            true_peak=section.true_peak, bitrate=bitrate, duck=section.duck,
+                            tolerance=section.tolerance, art=art, key=key)
+    if not decoded_before(material, cache_dir):
+        render.sound  # noqa: B018 - a sound file no build has decoded yet is checked before any work
+    return render
 
 
 def _write_cover(out_dir: Path, jpeg: bytes) -> None:

@@ -10,12 +10,14 @@ episode's MP3 (APIC, at 1400 px to keep episodes small).
 from __future__ import annotations
 
 import colorsys
+import contextlib
 import hashlib
 import io
 import textwrap
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, OutputError
+from .fsutil import atomic_write_bytes
 
 COVER_NAME = "cover.jpg"
 MIN_PX, MAX_PX = 1400, 3000
@@ -143,6 +145,64 @@ def show_cover(image: str | None, name: str, resolve=None) -> bytes:
         path = resolve(image) if resolve else Path(image)
         return check_image(Path(path))
     return default_cover(name)
+
+
+def _cached(cache_dir: Path, name: str, make) -> bytes:
+    """``make()``'s bytes, kept in ``<cache_dir>/cover/<name>``: made once, read after."""
+    path = cache_dir / "cover" / name
+    try:
+        data = path.read_bytes()
+        if data[:2] == b"\xff\xd8":  # a JPEG (written atomically: whole or absent)
+            return data
+    except OSError:
+        pass
+    data = make()
+    with contextlib.suppress(OutputError):  # a cache that cannot be written only costs the work next time
+        atomic_write_bytes(path, data)
+    return data
+
+
+def _material(image: str | None, name: str, resolve=None) -> str | None:
+    """What the artwork depends on (this module's code included), or None if its file cannot be read."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    if image:
+        path = Path(resolve(image) if resolve else image)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None  # check_image says why, in one line
+        return f"image:{digest}:{code}"
+    return f"default:{DEFAULT_PX}:{' '.join((name or '').split())}:{code}"
+
+
+class Artwork:
+    """The show's artwork (:func:`show_cover`), made once per content and kept in the build cache.
+
+    ``jpeg`` is the cover.jpg; ``embedded`` the APIC frame's, made only when an MP3 is tagged;
+    ``digest`` identifies it for the render key. A warm rebuild reads the cached JPEG instead
+    of generating or re-checking it.
+    """
+
+    def __init__(self, image: str | None, name: str, resolve=None, cache_dir: Path | None = None) -> None:
+        material = _material(image, name, resolve) if cache_dir is not None else None
+        if material is None or cache_dir is None:
+            self._key = None
+            self.jpeg = show_cover(image, name, resolve)
+        else:
+            self._key = hashlib.sha256(material.encode("utf-8")).hexdigest()
+            self.cache_dir = cache_dir
+            self.jpeg = _cached(cache_dir, f"{self._key}.jpg", lambda: show_cover(image, name, resolve))
+        self.digest = hashlib.sha256(self.jpeg).hexdigest()
+        self._embedded: bytes | None = None
+
+    @property
+    def embedded(self) -> bytes:
+        if self._embedded is None:
+            if self._key is None:
+                self._embedded = embedded(self.jpeg)
+            else:
+                self._embedded = _cached(self.cache_dir, f"{self._key}-{EMBED_PX}.jpg", lambda: embedded(self.jpeg))
+        return self._embedded
 
 
 def embedded(jpeg: bytes, px: int = EMBED_PX) -> bytes:

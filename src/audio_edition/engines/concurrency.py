@@ -1,9 +1,10 @@
 """How many requests an online engine keeps in flight: additive increase, multiplicative decrease.
 
 The service is shared, so a build must never hammer it. :class:`AdaptiveLimiter` starts at
-``start`` requests in flight (6 by default, never more than ``ceiling``, the ``--concurrency``
-of the build), opens one more slot per success until the service first pushes back, then one
-more each time a whole window of requests succeeds, and halves
+``start`` requests in flight (8 by default, never more than ``ceiling``, the ``--concurrency``
+of the build: the ceiling itself unless it is set higher), opens one more slot per success
+until the service first pushes back, then one more each time a whole window of requests
+succeeds, and halves
 when the service pushes back — a 429 or 403, a reset or dropped stream, a timeout, or a first
 byte slower than ``slow_first_byte`` seconds. One cut per ``cooldown`` seconds: a burst of
 failures from requests sent before the cut counts once.
@@ -19,7 +20,7 @@ import collections
 import time
 from typing import Self
 
-DEFAULT_START = 6
+DEFAULT_START = 8  # 6 cost the first round of requests two idle slots (0.7 s of a 9 s stage)
 SLOW_FIRST_BYTE = 3.0  # seconds from request to first audio: the service is struggling
 COOLDOWN = 1.0
 

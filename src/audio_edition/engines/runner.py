@@ -7,7 +7,7 @@
    own; several: a hash of the chunks' keys) is looked up first, then each chunk's, so a
    warm rebuild costs no network at all and an edited paragraph re-synthesizes one chunk;
 2. the missing chunks go, longest first, to the workers sharing one event loop. An async
-   engine (edge) streams concurrently under an :class:`AdaptiveLimiter` (start at 6, AIMD,
+   engine (edge) streams concurrently under an :class:`AdaptiveLimiter` (start at 8, AIMD,
    never past ``concurrency``, default 8); a blocking engine that can run in processes
    (espeak: one libespeak-ng per process) runs in a pool of worker processes, one per core;
 3. each chunk is moved into the cache the moment it is complete, and a segment's chunks are
@@ -227,6 +227,7 @@ async def asynthesize_all(
     engine_options: dict | None = None,
     engine=None,
     fallback=None,
+    on_work: Callable[[], None] | None = None,
 ) -> SynthBatch:
     """Audio for every job, in job order. See the module docstring.
 
@@ -236,8 +237,11 @@ async def asynthesize_all(
     every segment before it are ready: a mixer can start on the episode's head while its
     tail is still being synthesized.
     ``on_progress(done, total, segment)`` is called as each segment is ready (cache hits
-    first), in the caller's thread. ``engine_options`` may also hold ``start_concurrency``
-    (requests in flight at first, default 6) and ``chunk_chars`` ((min, max) per chunk).
+    first), in the caller's thread. ``on_work()`` is called once, before the first request,
+    when there are chunks to synthesize and no worker process will be forked (so a thread it
+    starts is safe): the build prepares the mixer beside the requests. ``engine_options`` may
+    also hold ``start_concurrency`` (requests in flight at first, default 8) and ``chunk_chars``
+    ((min, max) per chunk).
     """
     check_concurrency(concurrency)
     started = time.perf_counter()
@@ -446,6 +450,8 @@ async def asynthesize_all(
             if failures:
                 stop = True  # finish what is in flight (it gets cached), start nothing new
 
+    if on_work is not None and queue and pool is None:
+        on_work()
     tasks = [asyncio.create_task(worker()) for _ in range(workers)]
     try:
         for plan in ready:

@@ -7,8 +7,6 @@ episode's speech level, so a loud jingle and a quiet one sit the same against th
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import os
 import subprocess
@@ -21,11 +19,10 @@ import numpy as np
 from ..config import SOUND_ROLES, SoundSection
 from ..errors import AudioError
 from ..ffmpeg import ffmpeg_exe
-from ..fsutil import file_sha256
 from ..timeline import Cue
 from . import kit
 from .meter import integrated_loudness
-from .settings import RoleSpec, role_specs
+from .settings import RoleSpec, key_of, mark_decoded, role_specs, sound_material
 
 RATE = kit.RATE
 MAX_SECONDS = 600  # a jingle or a bed longer than 10 minutes is cut there
@@ -93,12 +90,12 @@ def load_show_sound(section: SoundSection, *, loudness: float, cache_dir: Path |
 
     ``loudness`` is the episode's target: a sound at ``gain = 0`` is as loud as the speech.
     """
-    if not music or not section.enabled:
+    material = sound_material(section, loudness=loudness, music=music)
+    if material is None:
         return ShowSound(cues={r: None for r in SOUND_ROLES}, key="voice-only")
     specs = role_specs(section)
     cues: dict[str, Cue | None] = {}
     samples: dict[str, np.ndarray] = {}
-    material: dict[str, object] = {"kit": kit.VERSION, "loudness": loudness}
     own_bed = False
     for role in SOUND_ROLES:
         spec: RoleSpec | None = specs[role]
@@ -107,17 +104,14 @@ def load_show_sound(section: SoundSection, *, loudness: float, cache_dir: Path |
             continue
         if spec.file is not None:
             x = decode(spec.file, f"sound.{role}.file")
-            material[role] = [str(spec.file), file_sha256(spec.file)]
             own_bed = own_bed or role == "bed"
         else:
             x = _default(role, cache_dir)
-            material[role] = "default"
         measured = integrated_loudness(x, RATE)
         scale = 10 ** ((loudness - measured) / 20) if not math.isinf(measured) else 1.0
         samples[role] = (x * np.float32(scale)).astype(np.float32)
         samples[role].setflags(write=False)
         cues[role] = Cue(duration=len(x) / RATE, source=spec.label, gain=spec.gain, fade_in=spec.fade_in,
                          fade_out=spec.fade_out, overlap=spec.overlap)
-        material[f"{role}.spec"] = [spec.gain, spec.fade_in, spec.fade_out, spec.overlap]
-    key = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
-    return ShowSound(cues=cues, samples=samples, key=key, loop_crossfade=1.0 if own_bed else 0.0)
+    mark_decoded(material, cache_dir)
+    return ShowSound(cues=cues, samples=samples, key=key_of(material), loop_crossfade=1.0 if own_bed else 0.0)
