@@ -43,7 +43,8 @@ def main() -> int:
     enc = subprocess.Popen(
         [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-v", "error", "-y", "-f", "s16le", "-ar",
          str(espeak._sample_rate), "-ac", "1", "-i", "-", "-ar", str(args.rate), "-ac", str(args.channels),
-         "-codec:a", "libmp3lame", "-b:a", args.bitrate, "-compression_level", str(mix.LAME_QUALITY), "-f", "mp3", str(args.out)],
+         "-codec:a", "libmp3lame", "-b:a", args.bitrate, "-compression_level", str(mix.LAME_QUALITY),
+         "-f", "mp3", str(args.out)],
         stdin=subprocess.PIPE)
     sink = enc.stdin
 

@@ -142,3 +142,16 @@ def test_a_short_episode_or_one_without_silence_is_encoded_whole(tmp_path):
     tl = produced_timeline(script("intro", "story", "outro"), [8.0] * 3, [v] * 3, sound.cues, pause=0.7)
     assert mix.encode_parts(tl.duration) == 1
     assert cut_points(tl, 1) == []
+
+
+def test_parts_mixed_in_processes_or_in_turn_give_the_same_bytes(long_episode, tmp_path, monkeypatch):
+    d, tl, _, two = long_episode
+    sound = load_show_sound(SoundSection(), loudness=-16.0)
+    settings = MixSettings(channels=2, loudness=-16.0, bitrate="128k")
+    monkeypatch.setattr(mix.threading, "active_count", lambda: 1)  # forked mixing processes
+    forked = render_mp3(tl, tmp_path / "forked.mp3", settings, sound.samples, parts=2)
+    monkeypatch.setattr(mix.threading, "active_count", lambda: 2)  # another thread runs: mixed in turn, here
+    in_turn = render_mp3(tl, tmp_path / "turn.mp3", settings, sound.samples, parts=2)
+    assert (tmp_path / "forked.mp3").read_bytes() == (tmp_path / "turn.mp3").read_bytes()
+    assert forked.loudness == pytest.approx(in_turn.loudness) and forked.frames == in_turn.frames
+    assert set(forked.segments) == set(in_turn.segments) == set(two.segments)

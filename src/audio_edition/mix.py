@@ -14,15 +14,18 @@ block, the voices playing now and the kit.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 import re
 import subprocess
 import tempfile
+import threading
 import wave
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 
@@ -214,6 +217,10 @@ class _Music(_Playing):
                 self.loop = np.concatenate([head, sound[x: n - x]])
             else:
                 self.loop = sound
+        # the first pass plays the sound up to where the crossfade begins, then the loop repeats
+        self.tape = None if self.loop is None else np.concatenate([sound[: len(self.loop)], self.loop])
+        # the ducking as linear gains per DUCK_STEP (interpolated between steps: no power per sample)
+        self.duck_gain = None if duck is None else np.power(10.0, duck / 20)
 
     def samples(self, a: int, b: int) -> np.ndarray:
         off = np.arange(a - self.start, b - self.start)
@@ -223,14 +230,13 @@ class _Music(_Playing):
             out = np.zeros((b - a, self.sound.shape[1]), dtype=np.float32)
             out[inside] = self.sound[off[inside]]
         else:
-            straight = len(self.loop)  # the first pass plays the sound up to where the crossfade begins
-            out = np.where((off < straight)[:, None], self.sound[np.minimum(off, n - 1)],
-                           self.loop[(off - straight) % straight])
+            assert self.tape is not None
+            straight = len(self.loop)
+            out = self.tape[np.where(off < straight, off, straight + (off - straight) % straight)]
         g = _fade(b - a, off, self.end - self.start, self.fi, self.fo)
-        if self.duck is not None:
+        if self.duck_gain is not None:
             steps = off / (DUCK_STEP * self.rate)
-            db = np.interp(steps, np.arange(len(self.duck)), self.duck)
-            d = np.power(10.0, db / 20).astype(np.float32)
+            d = np.interp(steps, np.arange(len(self.duck_gain)), self.duck_gain).astype(np.float32)
             g = d if g is None else g * d
         out = out * np.float32(10 ** (self.gain / 20))
         return out if g is None else out * g[:, None]
@@ -354,7 +360,7 @@ class Mp3Encoder:
         data = scaled.astype("<i2")
         try:
             assert self.proc.stdin is not None
-            self.proc.stdin.write(memoryview(data).cast("B"))  # the array's bytes, not a copy
+            self.proc.stdin.write(data.data.cast("B"))  # the array's bytes, not a copy
         except (BrokenPipeError, OSError):
             self.close()
 
@@ -449,7 +455,7 @@ class _Part:
     ``hi`` (silence, at a cut), so the frames kept on each side of a cut are complete.
     """
 
-    def __init__(self, lo: int, hi: int, total: int, order: list[Placement], make, encoder: Mp3Encoder,
+    def __init__(self, lo: int, hi: int, total: int, order: list[Placement], make, target: Path, encoder,
                  limiter: TruePeakLimiter, meter: LoudnessMeter) -> None:
         self.lo, self.hi = lo, hi
         self.feed_lo = max(0, lo - SPLIT_PRE) if lo else 0
@@ -460,12 +466,17 @@ class _Part:
                       and round(p.start * MIX_RATE) < self.feed_hi]
         self.nxt = 0
         self.playing: list[_Playing] = []
-        self.encoder, self.limiter, self.meter = encoder, limiter, meter
+        self.target = target
+        self._open = encoder  # () -> Mp3Encoder, called by the process that mixes the part
+        self.encoder: Mp3Encoder | None = None
+        self.limiter, self.meter = limiter, meter
         self.queued: list[int] = []  # start frames of the blocks inside the limiter (one block of delay)
         self.frames = 0
         self.done = False
 
     def step(self, channels: int, on_voice_done) -> None:
+        if self.encoder is None:
+            self.encoder = self._open()
         if self.pos >= self.feed_hi:
             self._emit(self.limiter.flush())
             self.done = True
@@ -500,11 +511,79 @@ class _Part:
         if block is None:
             return
         b0 = self.queued.pop(0)
+        assert self.encoder is not None
         self.encoder.write(block)
         a, b = max(b0, self.lo), min(b0 + len(block), self.hi)
         if b > a:  # only the part's own frames count (not what its encoder hears beyond the cuts)
             self.meter.add(block[a - b0: b - b0])
             self.frames += b - a
+
+
+def _run_part(pc: _Part, channels: int, conn, levels: dict) -> None:
+    """In a forked process: mix one part into its encoder; report finished voices, then the figures."""
+    try:
+        while not pc.done:
+            pc.step(channels, lambda item: conn.send(("voice", item.p.segment)) if isinstance(item, _Voice) else None)
+        assert pc.encoder is not None
+        pc.encoder.close()
+        conn.send(("done", pc.meter.sub_powers(), pc.frames, pc.limiter.limited_frames, pc.limiter.max_peak_db,
+                   levels))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent as one line
+        if pc.encoder is not None:
+            pc.encoder.abort()
+        conn.send(("error", str(exc) if isinstance(exc, AudioError) else f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _mix_side_by_side(pieces: list[_Part], channels: int, on_segment, levels: dict) -> list[tuple]:
+    """Each part mixed in its own forked process (with its own encoder): the mixer's work on every core.
+
+    Returns each part's (sub-block powers, frames, limited frames, true peak); a part's error
+    is raised here as an ``AudioError``; voices finished are passed to ``on_segment``.
+    """
+    import multiprocessing
+    from multiprocessing.connection import Connection, wait
+
+    ctx = multiprocessing.get_context("fork")
+    procs: list = []
+    conns: list = []
+    results: dict[int, tuple] = {}
+    try:
+        for pc in pieces:
+            parent, child = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_run_part, args=(pc, channels, child, levels), daemon=True)
+            proc.start()
+            child.close()
+            procs.append(proc)
+            conns.append(parent)
+        open_conns: dict[Any, int] = {c: i for i, c in enumerate(conns)}
+        while open_conns:
+            for c in wait(list(open_conns)):
+                try:
+                    msg: tuple[Any, ...] = cast(Connection, c).recv()
+                except EOFError:
+                    i = open_conns.pop(c)
+                    if i not in results:
+                        raise AudioError("a mixing process stopped without a word") from None
+                    continue
+                if msg[0] == "voice":
+                    if on_segment and msg[1] is not None:
+                        on_segment(msg[1])
+                elif msg[0] == "done":
+                    results[open_conns[c]] = msg[1:5]
+                    levels.update(msg[5])  # what the child measured of the voices it read
+                else:
+                    raise AudioError(msg[1])
+        for proc in procs:
+            proc.join()
+    except BaseException:
+        for proc in procs:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+        raise
+    return [results[i] for i in range(len(pieces))]
 
 
 def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
@@ -559,31 +638,39 @@ def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
             single = len(bounds) == 2
             target = out if single else out.with_name(f".{out.name}.part{i}")
             # the first part keeps its header (its LAME tag names the encoder); the others are bare frames
-            encoder = Mp3Encoder(target, rate, ch, settings.bitrate, raw=i > 0, reservoir=i == 0)
-            pieces.append(_Part(bounds[i], bounds[i + 1], total, order, make, encoder,
+            encoder = functools.partial(Mp3Encoder, target, rate, ch, settings.bitrate, raw=i > 0, reservoir=i == 0)
+            pieces.append(_Part(bounds[i], bounds[i + 1], total, order, make, target, encoder,
                                 TruePeakLimiter(settings.true_peak - PEAK_MARGIN, rate, ch), LoudnessMeter(rate, ch)))
-        while not all(pc.done for pc in pieces):
-            for pc in pieces:  # in turn: every encoder has work
-                if not pc.done:
-                    pc.step(ch, voice_done)
-        for pc in pieces:
-            pc.encoder.close()
+        figures = None
+        if len(pieces) > 1 and threading.active_count() == 1:  # forking is safe: no other thread
+            figures = _mix_side_by_side(pieces, ch, on_segment, levels)
+        else:
+            while not all(pc.done for pc in pieces):
+                for pc in pieces:  # in turn: every encoder has work
+                    if not pc.done:
+                        pc.step(ch, voice_done)
+            for pc in pieces:
+                if pc.encoder is not None:
+                    pc.encoder.close()
+            figures = [(pc.meter.sub_powers(), pc.frames, pc.limiter.limited_frames, pc.limiter.max_peak_db)
+                       for pc in pieces]
         if len(pieces) > 1:
-            join_parts([(pc.encoder.out, pc.lo - pc.feed_lo, pc.hi - pc.feed_lo if pc.hi < total else None)
+            join_parts([(pc.target, pc.lo - pc.feed_lo, pc.hi - pc.feed_lo if pc.hi < total else None)
                         for pc in pieces], out, total)
     except BaseException:
         for pc in pieces:
-            pc.encoder.abort()
+            if pc.encoder is not None:
+                pc.encoder.abort()
         raise
     finally:
         if len(pieces) > 1:
             for pc in pieces:
                 with contextlib.suppress(OSError):
-                    pc.encoder.out.unlink()
-    subs = np.concatenate([pc.meter.sub_powers() for pc in pieces]) if pieces else np.zeros(0)
-    frames = sum(pc.frames for pc in pieces)
-    limited = sum(pc.limiter.limited_frames for pc in pieces)
-    peak = max((pc.limiter.max_peak_db for pc in pieces), default=float("-inf"))
+                    pc.target.unlink()
+    subs = np.concatenate([f[0] for f in figures]) if figures else np.zeros(0)
+    frames = sum(f[1] for f in figures)
+    limited = sum(f[2] for f in figures)
+    peak = max((f[3] for f in figures), default=float("-inf"))
     return MixResult(loudness=gated_loudness(gating_blocks(subs)), true_peak=peak, frames=frames, rate=rate,
                      channels=ch, limited=limited / max(frames, 1), segments=levels, correction=correction)
 

@@ -237,9 +237,10 @@ async def asynthesize_all(
     every segment before it are ready: a mixer can start on the episode's head while its
     tail is still being synthesized.
     ``on_progress(done, total, segment)`` is called as each segment is ready (cache hits
-    first), in the caller's thread. ``on_work()`` is called once, before the first request,
-    when there are chunks to synthesize and no worker process will be forked (so a thread it
-    starts is safe): the build prepares the mixer beside the requests. ``engine_options`` may
+    first), in the caller's thread. ``on_work()`` is called once when there are chunks to
+    synthesize, before the first request, or with worker processes just after the first
+    submit has forked them all (so a thread it starts is safe): the build prepares the mixer
+    beside the synthesis. ``engine_options`` may
     also hold ``start_concurrency`` (requests in flight at first, default 8) and ``chunk_chars``
     ((min, max) per chunk).
     """
@@ -327,6 +328,7 @@ async def asynthesize_all(
     made_chunks = 0
 
     pool = None
+    beside_started: list[bool] = []
     workers = min(concurrency, len(queue))
     if not hasattr(engine, "asynthesize") and getattr(engine, "processes", False):
         workers = min(workers, _cpus())
@@ -338,7 +340,12 @@ async def asynthesize_all(
         if hasattr(eng, "asynthesize"):
             return await eng.asynthesize(text, voice, rate, pitch, str(tmp))
         if pool is not None and eng is engine:
-            return await loop.run_in_executor(pool, eng.synthesize, text, voice, rate, pitch, str(tmp))
+            fut = loop.run_in_executor(pool, eng.synthesize, text, voice, rate, pitch, str(tmp))
+            if on_work is not None and not beside_started:
+                # the first submit forked every worker (fork pools spawn all at once): a thread is safe now
+                beside_started.append(True)
+                on_work()
+            return await fut
         return await asyncio.to_thread(eng.synthesize, text, voice, rate, pitch, str(tmp))
 
     async def store(key: str, tmp: Path, result: SynthResult, text: str, job: SynthJob) -> SynthResult:

@@ -162,12 +162,14 @@ class LoudnessMeter:
         if not len(block):
             return
         y, self._z = self._filter(block, self._z)
-        sq = np.einsum("cf,cf->f", y, y, dtype=np.float64)  # K-weighted power summed over channels
+        sq = np.square(y[0])  # K-weighted power summed over channels
+        for c in range(1, len(y)):
+            sq += np.square(y[c])
         if len(self._pending):
             sq = np.concatenate([self._pending, sq])
         n = len(sq) // self._step
         if n:
-            self._sub.extend(sq[: n * self._step].reshape(n, self._step).mean(axis=1).tolist())
+            self._sub.extend(sq[: n * self._step].reshape(n, self._step).mean(axis=1, dtype=np.float64).tolist())
         self._pending = sq[n * self._step:]
 
     def sub_powers(self) -> np.ndarray:
@@ -306,10 +308,10 @@ def smooth_gain(need: np.ndarray, w: int, start: int, count: int) -> np.ndarray:
     # a chunk is computed when a value under 1 lies in it or in a neighbour (2h < GAIN_CHUNK)
     grid = np.zeros((n_chunks + 2) * GAIN_CHUNK, dtype=bool)
     a0 = max(0, start - GAIN_CHUNK)
-    seg = need[a0: start + (n_chunks + 1) * GAIN_CHUNK] < 1.0
+    seg = np.less(need[a0: start + (n_chunks + 1) * GAIN_CHUNK], 1.0)
     off = a0 - (start - GAIN_CHUNK)
     grid[off: off + len(seg)] = seg
-    hit = grid.reshape(n_chunks + 2, GAIN_CHUNK).any(axis=1)
+    hit = np.asarray(grid.reshape(n_chunks + 2, GAIN_CHUNK).any(axis=1))
     active = np.flatnonzero(hit[:-2] | hit[1:-1] | hit[2:])
     if not len(active):
         return gain
