@@ -112,28 +112,49 @@ def test_parts_encoded_side_by_side_join_into_one_continuous_mp3(long_episode):
     assert sorted(p.name for p in d.iterdir() if "part" in p.name) == []  # no part left behind
 
 
-def test_joined_header_is_a_valid_lame_tag(long_episode):
-    d, _, _, _ = long_episode
-    head = (d / "two.mp3").read_bytes()[:1000]
-    at = head.find(b"Info")
-    assert at > 0
+def _crc16_arc(data: bytes) -> int:  # written independently of the code under test: table-driven, byte by byte
+    table = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0xA001 if c & 1 else c >> 1
+        table.append(c)
+    crc = 0
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    return crc
+
+
+def test_joined_header_is_a_valid_xing_and_lame_tag(long_episode):
+    from mutagen.mp3 import MP3
+
+    d, tl, _, _ = long_episode
+    data = (d / "two.mp3").read_bytes()
+    at = data.find(b"Info")
+    assert 0 < at < 100
+    first = 144000 * 128 // 44100 + ((data[2] >> 1) & 1)  # the header frame's length (128 kbps, 44.1 kHz)
+    frames = int.from_bytes(data[at + 8: at + 12], "big")
+    assert int.from_bytes(data[at + 12: at + 16], "big") == len(data)
+    assert frames * 1152 >= round(tl.duration * RATE)
+    toc = list(data[at + 16: at + 116])
+    assert toc == sorted(toc) and toc[0] == 0 and toc[-1] > 240  # a seek table that walks the whole file
     lame = at + 8 + 4 + 4 + 100 + 4
-    assert head[lame: lame + 4] in (b"Lavc", b"LAME")
+    assert data[lame: lame + 4] in (b"Lavc", b"LAME")
+    assert int.from_bytes(data[lame + 34: lame + 36], "big") == _crc16_arc(data[: lame + 34])
+    assert int.from_bytes(data[lame + 32: lame + 34], "big") == _crc16_arc(data[first:])  # the music CRC
+    assert int.from_bytes(data[lame + 21: lame + 24], "big") >> 12 == mix.LAME_DELAY
+    assert MP3(str(d / "two.mp3")).info.length == pytest.approx(frames * 1152 / RATE, abs=1e-6)
 
-    def crc16_arc(data: bytes) -> int:  # written independently of the code under test: table-driven
-        table = []
-        for i in range(256):
-            c = i
-            for _ in range(8):
-                c = (c >> 1) ^ 0xA001 if c & 1 else c >> 1
-            table.append(c)
-        crc = 0
-        for byte in data:
-            crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
-        return crc
 
-    assert int.from_bytes(head[lame + 34: lame + 36], "big") == crc16_arc(head[: lame + 34])
-    assert int.from_bytes(head[lame + 21: lame + 24], "big") >> 12 == mix.LAME_DELAY
+def test_fast_crc_is_crc16_arc():
+    from audio_edition import mp3frames
+
+    rng = np.random.default_rng(9)
+    for n in (0, 1, 63, 64, 65, 1000, 4097):
+        data = rng.integers(0, 256, n, dtype=np.uint8).tobytes()
+        assert mp3frames.crc16_arc(data) == _crc16_arc(data), n
+    a, b = rng.integers(0, 256, 777, dtype=np.uint8).tobytes(), rng.integers(0, 256, 1500, dtype=np.uint8).tobytes()
+    assert mp3frames.crc_shift(mp3frames.crc16_arc(a), len(b)) ^ mp3frames.crc16_arc(b) == _crc16_arc(a + b)
 
 
 def test_a_short_episode_or_one_without_silence_is_encoded_whole(tmp_path):

@@ -31,6 +31,7 @@ import numpy as np
 
 from .errors import AudioError
 from .ffmpeg import ffmpeg_exe, run
+from .mp3frames import LAME_DELAY, MP3_FRAME, join_parts
 from .sound.meter import LoudnessMeter, TruePeakLimiter, gated_loudness, gating_blocks
 from .sound.meter import resample as meter_resample
 from .timeline import Placement, Timeline
@@ -264,6 +265,25 @@ def duck_envelope(start: float, end: float, voices: list[tuple[float, float]], d
     return out
 
 
+def _sub_powers(path: str) -> np.ndarray:
+    x, src_rate = read_wav(path)
+    meter = LoudnessMeter(src_rate, 1)
+    for i in range(0, len(x), 10 * src_rate):  # in 10 s pieces: the filter's work arrays stay small
+        meter.add(x[i: i + 10 * src_rate])
+    return meter.sub_powers()
+
+
+def _voice_powers(paths: list[str]) -> list[np.ndarray]:
+    """Each voice file's K-weighted 100 ms powers, measured in threads (the filter's products release the GIL)."""
+    workers = min(len(paths), os.cpu_count() or 1, 4)
+    if workers <= 1:
+        return [_sub_powers(p) for p in paths]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers, thread_name_prefix="measure") as pool:  # joined before any fork
+        return list(pool.map(_sub_powers, paths))
+
+
 def plan_loudness(timeline: Timeline, settings: MixSettings, sounds: Mapping[str, np.ndarray],
                   rate: int = MIX_RATE) -> tuple[dict[int, float], float]:
     """Each voice's loudness, and the one correction (dB) that puts the whole episode on target.
@@ -280,13 +300,8 @@ def plan_loudness(timeline: Timeline, settings: MixSettings, sounds: Mapping[str
     n_sub = int(timeline.duration * 10) + 2
     acc = np.zeros(n_sub)
     levels: dict[int, float] = {}
-    for p in timeline.voices():
-        x, src_rate = read_wav(p.source)
-        meter = LoudnessMeter(src_rate, 1)
-        for i in range(0, len(x), 10 * src_rate):  # in 10 s pieces: the filter's work arrays stay small
-            meter.add(x[i: i + 10 * src_rate])
-        sub = meter.sub_powers()
-        del x
+    placed = list(timeline.voices())
+    for p, sub in zip(placed, _voice_powers([p.source for p in placed]), strict=True):
         loud = gated_loudness(gating_blocks(sub))
         levels[p.segment if p.segment is not None else -1] = loud
         if math.isinf(loud):
@@ -390,8 +405,6 @@ class Mp3Encoder:
 
 # --- the mix -----------------------------------------------------------------------------
 
-MP3_FRAME = 1152  # samples per MPEG-1 Layer III frame
-LAME_DELAY = 576  # the encoder delay libmp3lame's frames carry (the LAME tag's delay field)
 SPLIT_MIN = 120.0  # s: a shorter episode is encoded in one piece
 SPLIT_PRE, SPLIT_POST = 2 * MP3_FRAME, 4 * MP3_FRAME  # frames each part's encoder hears beyond its cut
 SPLIT_QUIET = 4 * MP3_FRAME  # frames of digital silence a cut needs on each side
@@ -673,118 +686,6 @@ def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
     peak = max((f[3] for f in figures), default=float("-inf"))
     return MixResult(loudness=gated_loudness(gating_blocks(subs)), true_peak=peak, frames=frames, rate=rate,
                      channels=ch, limited=limited / max(frames, 1), segments=levels, correction=correction)
-
-
-# --- joining parts encoded in parallel ----------------------------------------------------
-
-_BITRATES = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
-_RATES = (44100, 48000, 32000)
-
-
-def mp3_frames(data: bytes) -> list[tuple[int, int]]:
-    """(offset, length) of every MPEG-1 Layer III frame of a bare frame stream."""
-    out, i, n = [], 0, len(data)
-    while i + 4 <= n:
-        h = int.from_bytes(data[i: i + 4], "big")
-        if (h >> 21) & 0x7FF != 0x7FF or (h >> 17) & 0xF != 0xD or (h >> 12) & 0xF in (0, 15) or (h >> 10) & 3 == 3:
-            raise AudioError(f"the encoder wrote no MPEG-1 Layer III frame at byte {i}")
-        length = 144000 * _BITRATES[(h >> 12) & 0xF] // _RATES[(h >> 10) & 3] + ((h >> 9) & 1)
-        out.append((i, length))
-        i += length
-    return out
-
-
-def _crc16(data: bytes) -> int:
-    """CRC-16/ARC (the LAME tag's checksum)."""
-    crc = 0
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
-
-
-def _lame_tag(data: bytes, xing: int) -> tuple[int, bytes]:
-    """Where the LAME tag after the Xing/Info tag at ``xing`` starts, and its 9-byte encoder name."""
-    flags = int.from_bytes(data[xing + 4: xing + 8], "big")
-    at = xing + 8 + 4 * bool(flags & 1) + 4 * bool(flags & 2) + 100 * bool(flags & 4) + 4 * bool(flags & 8)
-    return at, data[at: at + 9]
-
-
-def join_parts(parts: list[tuple[Path, int, int | None]], out: Path, samples: int) -> None:
-    """One MP3 from parts encoded side by side: ``(file, first kept sample, end sample or None)`` each.
-
-    Cuts are multiples of the frame on one grid, so frame ``k`` of a part is frame ``k`` of
-    the whole shifted by a whole number of frames: keeping each part's frames from its cut
-    to the next one gives the frames of one continuous encode (each part but the first has no
-    bit reservoir, so its first kept frame stands alone; at a cut there is only silence).
-    ffmpeg then writes them behind a fresh Xing/LAME header (frame count, seek table, music
-    CRC) and the encoder delay and padding go into the LAME tag, so players trim exactly the
-    ``samples`` of the episode (gapless).
-    """
-    err = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
-    try:
-        proc = subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-f", "mp3",
-                                 "-i", "pipe:0", "-c:a", "copy", "-write_xing", "1", "-id3v2_version", "0",
-                                 "-write_id3v1", "0", "-f", "mp3", str(out)], stdin=subprocess.PIPE,
-                                stdout=subprocess.DEVNULL, stderr=err)
-    except OSError as exc:
-        err.close()
-        raise AudioError(f"cannot run ffmpeg to join the MP3: {exc}") from None
-    assert proc.stdin is not None
-    encoder = b"Lavf"
-    try:
-        for n, (path, first, end) in enumerate(parts):  # one part in memory at a time
-            data = path.read_bytes()
-            frames = mp3_frames(data)
-            if n == 0 and frames:  # the first part's own Xing/LAME frame: keep only the encoder's name
-                o, ln = frames[0]
-                at = max(data.find(b"Info", o, o + ln), data.find(b"Xing", o, o + ln))
-                if at >= 0:
-                    encoder = _lame_tag(data, at)[1]
-                    frames = frames[1:]
-            a = first // MP3_FRAME
-            b = len(frames) if end is None else end // MP3_FRAME
-            if b > len(frames) or a >= b:
-                raise AudioError(f"an encoded part of {out.name} is shorter than its cut")
-            try:
-                proc.stdin.write(memoryview(data)[frames[a][0]: frames[b - 1][0] + frames[b - 1][1]])
-            except OSError:  # ffmpeg stopped reading: its own error says why
-                break
-            finally:
-                del data, frames
-        with contextlib.suppress(OSError):
-            proc.stdin.close()
-        code = proc.wait(timeout=600)
-    except BaseException:
-        proc.kill()
-        proc.wait()
-        err.close()
-        raise
-    if code != 0:
-        err.seek(0)
-        lines = [ln for ln in err.read().decode("utf-8", "replace").splitlines() if ln.strip()]
-        err.close()
-        raise AudioError(f"ffmpeg failed while joining the MP3: {lines[-1] if lines else code}")
-    err.close()
-    with open(out, "r+b") as fh:
-        head = bytearray(fh.read(4096))
-        tag = head.find(b"Info")
-        if tag < 0:
-            tag = head.find(b"Xing")
-        if tag < 0:
-            raise AudioError(f"ffmpeg wrote no Xing header in {out.name}")
-        flags = int.from_bytes(head[tag + 4: tag + 8], "big")
-        lame = _lame_tag(bytes(head), tag)[0]
-        frames_in = int.from_bytes(head[tag + 8: tag + 12], "big") if flags & 1 else 0
-        pad = frames_in * MP3_FRAME - LAME_DELAY - samples
-        if not 0 <= pad < 4096 or lame + 36 > len(head):
-            raise AudioError(f"the joined MP3 {out.name} holds {frames_in} frames for {samples} samples")
-        head[lame: lame + 9] = encoder[:9].ljust(9, b"\0")
-        head[lame + 21: lame + 24] = ((LAME_DELAY << 12) | pad).to_bytes(3, "big")
-        head[lame + 34: lame + 36] = _crc16(bytes(head[: lame + 34])).to_bytes(2, "big")
-        fh.seek(0)
-        fh.write(head[: lame + 36])
 
 
 # --- measuring a file (ffmpeg's own meter: independent of the mixer) ----------------------
