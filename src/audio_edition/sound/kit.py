@@ -59,6 +59,7 @@ def _partial(freq: float, n: int, phase: float, decay: float) -> np.ndarray:
     return out.reshape(-1)[:n]
 
 
+@functools.lru_cache(maxsize=128)  # the themes and stings share chords: a note is made once (read-only)
 def _note(freq: float, dur: float, *, partials: tuple[tuple[float, float, float], ...], attack: float,
           detune_cents: float = 3.0, length: float | None = None) -> np.ndarray:
     """One note, stereo: partials are (ratio, amplitude, decay time constant in s)."""
@@ -73,7 +74,9 @@ def _note(freq: float, dur: float, *, partials: tuple[tuple[float, float, float]
             if f * ratio > RATE / 2.2:
                 continue
             out[ch] += np.float32(amp) * _partial(f * ratio, n, ch * 0.3, decay)
-    return (out * (env_attack * release).astype(np.float32)).T
+    note = (out * (env_attack * release).astype(np.float32)).T
+    note.setflags(write=False)
+    return note
 
 
 def _keys(midi: int, dur: float, length: float | None = None) -> np.ndarray:
