@@ -447,8 +447,9 @@ class TruePeakLimiter:
         if not len(sample) or sample.max() < hot:
             return np.ones(len(inner)), sample
         peaks = _oversampled_peaks(x, self.PAD, hot, sample)
-        with np.errstate(divide="ignore"):
-            need = np.minimum(1.0, self.ceiling / np.maximum(peaks, 1e-12))
+        need = np.ones(len(peaks))
+        over = np.flatnonzero(peaks > self.ceiling)  # few frames: the gain is worked out only there
+        need[over] = self.ceiling / peaks[over]
         return need, peaks
 
     def _limit(self, cur: np.ndarray, nxt: np.ndarray) -> np.ndarray:
