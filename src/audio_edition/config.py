@@ -149,6 +149,12 @@ class ShowSection:
     read_captions: bool = key(False, "read figure captions")
 
 
+def kbps(bitrate: str | int) -> int | None:
+    """The kilobits a second of a bitrate as the config writes it (``"128k"``, ``"128"``, 128); None if none."""
+    m = re.match(r"^\s*(\d+)\s*k?", str(bitrate))
+    return int(m.group(1)) if m else None
+
+
 @dataclass
 class AudioSection:
     """The episode's audio."""

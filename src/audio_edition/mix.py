@@ -471,10 +471,10 @@ class _Part:
     def __init__(self, lo: int, hi: int, total: int, order: list[Placement], make, target: Path, encoder,
                  limiter: TruePeakLimiter, meter: LoudnessMeter) -> None:
         self.lo, self.hi = lo, hi
-        self.feed_lo = max(0, lo - SPLIT_PRE) if lo else 0
-        self.feed_hi = min(total, hi + SPLIT_POST) if hi < total else total
+        self.feed_lo = max(0, lo - SPLIT_PRE)
+        self.feed_hi = min(total, hi + SPLIT_POST)
         self.pos = self.feed_lo
-        self.make = make  # placement, start, end -> _Playing or None
+        self.make = make  # placement -> _Playing, or None for silence
         self.order = [p for p in order if round(p.end * MIX_RATE) > self.feed_lo
                       and round(p.start * MIX_RATE) < self.feed_hi]
         self.nxt = 0
@@ -520,6 +520,10 @@ class _Part:
         self.pos = b1
         self._emit(self.limiter.process(block))
 
+    def figures(self) -> tuple[np.ndarray, int, int, float]:
+        """What the part measured: its 100 ms powers, frames, limited frames and true peak."""
+        return self.meter.sub_powers(), self.frames, self.limiter.limited_frames, self.limiter.max_peak_db
+
     def _emit(self, block: np.ndarray | None) -> None:
         if block is None:
             return
@@ -539,8 +543,7 @@ def _run_part(pc: _Part, channels: int, conn, levels: dict) -> None:
             pc.step(channels, lambda item: conn.send(("voice", item.p.segment)) if isinstance(item, _Voice) else None)
         assert pc.encoder is not None
         pc.encoder.close()
-        conn.send(("done", pc.meter.sub_powers(), pc.frames, pc.limiter.limited_frames, pc.limiter.max_peak_db,
-                   levels))
+        conn.send(("done", pc.figures(), levels))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent as one line
         if pc.encoder is not None:
             pc.encoder.abort()
@@ -584,8 +587,8 @@ def _mix_side_by_side(pieces: list[_Part], channels: int, on_segment, levels: di
                     if on_segment and msg[1] is not None:
                         on_segment(msg[1])
                 elif msg[0] == "done":
-                    results[open_conns[c]] = msg[1:5]
-                    levels.update(msg[5])  # what the child measured of the voices it read
+                    results[open_conns[c]] = msg[1]
+                    levels.update(msg[2])  # what the child measured of the voices it read
                 else:
                     raise AudioError(msg[1])
         for proc in procs:
@@ -610,9 +613,10 @@ def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
     stereo mix counts twice in BS.1770, hence the -3 dB there).
 
     An episode of ``SPLIT_MIN`` or more is cut in silent gaps into ``parts`` pieces (default:
-    one per core, ``encode_parts``) mixed in turn, block by block, into as many encoders
-    running side by side; their frames are joined at the cuts into one MP3 (``join_parts``):
-    the encoder is the longest stage and uses one core.
+    one per core, ``encode_parts``), each mixed in a forked process of its own into its own
+    encoder (in turn, block by block, in this process when another thread runs); their frames
+    are joined at the cuts into one MP3 (``join_parts``): the encoder is the longest stage and
+    uses one core.
     """
     rate, ch = MIX_RATE, settings.channels
     sounds = sounds or {}
@@ -654,7 +658,6 @@ def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
             encoder = functools.partial(Mp3Encoder, target, rate, ch, settings.bitrate, raw=i > 0, reservoir=i == 0)
             pieces.append(_Part(bounds[i], bounds[i + 1], total, order, make, target, encoder,
                                 TruePeakLimiter(settings.true_peak - PEAK_MARGIN, rate, ch), LoudnessMeter(rate, ch)))
-        figures = None
         if len(pieces) > 1 and threading.active_count() == 1:  # forking is safe: no other thread
             figures = _mix_side_by_side(pieces, ch, on_segment, levels)
         else:
@@ -665,8 +668,7 @@ def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
             for pc in pieces:
                 if pc.encoder is not None:
                     pc.encoder.close()
-            figures = [(pc.meter.sub_powers(), pc.frames, pc.limiter.limited_frames, pc.limiter.max_peak_db)
-                       for pc in pieces]
+            figures = [pc.figures() for pc in pieces]
         if len(pieces) > 1:
             join_parts([(pc.target, pc.lo - pc.feed_lo, pc.hi - pc.feed_lo if pc.hi < total else None)
                         for pc in pieces], out, total)
@@ -680,7 +682,7 @@ def render_mp3(timeline: Timeline, out_mp3: str | Path, settings: MixSettings,
             for pc in pieces:
                 with contextlib.suppress(OSError):
                     pc.target.unlink()
-    subs = np.concatenate([f[0] for f in figures]) if figures else np.zeros(0)
+    subs = np.concatenate([f[0] for f in figures])
     frames = sum(f[1] for f in figures)
     limited = sum(f[2] for f in figures)
     peak = max((f[3] for f in figures), default=float("-inf"))

@@ -113,11 +113,10 @@ def crc16_arc(data: bytes | memoryview, row: int = 64) -> int:
 
 # --- the header and the join ----------------------------------------------------------------
 
-def lame_tag(data: bytes | bytearray, xing: int) -> tuple[int, bytes]:
-    """Where the LAME tag after the Xing/Info tag at ``xing`` starts, and its 9-byte encoder name."""
+def lame_tag(data: bytes | bytearray, xing: int) -> int:
+    """Where the LAME tag after the Xing/Info tag at ``xing`` starts."""
     flags = int.from_bytes(data[xing + 4: xing + 8], "big")
-    at = xing + 8 + 4 * bool(flags & 1) + 4 * bool(flags & 2) + 100 * bool(flags & 4) + 4 * bool(flags & 8)
-    return at, bytes(data[at: at + 9])
+    return xing + 8 + 4 * bool(flags & 1) + 4 * bool(flags & 2) + 100 * bool(flags & 4) + 4 * bool(flags & 8)
 
 
 def join_parts(parts: list[tuple[Path, int, int | None]], out: Path, samples: int) -> None:
@@ -130,6 +129,7 @@ def join_parts(parts: list[tuple[Path, int, int | None]], out: Path, samples: in
     whole number of frames.
     """
     header = bytearray()
+    tag = -1  # where the Xing/Info tag stands in the header frame
     ends: list[int] = []  # cumulative audio bytes after each kept frame
     crc = 0
     audio = 0
@@ -138,9 +138,10 @@ def join_parts(parts: list[tuple[Path, int, int | None]], out: Path, samples: in
             data = path.read_bytes()
             frames = mp3_frames(data)
             if n == 0:
-                if not frames or data.find(b"Info", 0, frames[0][1]) < 0 and data.find(b"Xing", 0, frames[0][1]) < 0:
+                header = bytearray(data[: frames[0][1]] if frames else b"")
+                tag = max(header.find(b"Info"), header.find(b"Xing"))
+                if tag < 0:
                     raise AudioError(f"the first encoded part of {out.name} has no Xing header")
-                header = bytearray(data[: frames[0][1]])
                 frames = frames[1:]
                 fh.write(header)  # rewritten below with the whole file's figures
             a = first // MP3_FRAME
@@ -154,11 +155,10 @@ def join_parts(parts: list[tuple[Path, int, int | None]], out: Path, samples: in
             audio += len(keep)
             fh.write(keep)
             del keep, data, frames
-        tag = max(header.find(b"Info"), header.find(b"Xing"))
         flags = int.from_bytes(header[tag + 4: tag + 8], "big")
         if flags & 7 != 7:
             raise AudioError(f"the Xing header of {out.name} lacks its frame count, byte count or seek table")
-        at = lame_tag(header, tag)[0]
+        at = lame_tag(header, tag)
         count = len(ends)
         size = len(header) + audio
         delay = int.from_bytes(header[at + 21: at + 24], "big") >> 12  # the first part's encoder delay

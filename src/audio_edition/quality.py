@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import kbps
 from .errors import AudioError
 from .mix import CODEC_LOSS, MixResult
 from .models import Script
@@ -113,11 +114,8 @@ def measure_file(path: str | Path, channels: int, rate: int = 44100) -> FileMeas
 
 def min_bytes(duration: float, bitrate: str) -> int:
     """The fewest bytes a CBR MP3 of ``duration`` at ``bitrate`` (\"128k\") holds (2 % under its nominal size)."""
-    try:
-        kbps = float(bitrate.lower().rstrip("k"))
-    except ValueError:
-        return 0
-    return int(duration * kbps * 1000 / 8 * 0.98)
+    rate = kbps(bitrate)
+    return int(duration * rate * 1000 / 8 * 0.98) if rate else 0
 
 
 def check(script: Script, timeline: Timeline, mix: MixResult, mp3: str | Path, *, loudness: float,

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import kbps
 from .errors import OutputError, output_error
 from .fsutil import cache_dir, state_dir
 
@@ -286,10 +287,9 @@ MARGIN = 4 * 1024 * 1024  # transcripts, chapters, tags, the feed
 
 def estimate_bytes(chars: int, segments: int, bitrate: str | int = "64k") -> int:
     """Disk an episode of ``chars`` spoken characters needs while it is built (cache, mix, MP3)."""
-    m = re.match(r"^\s*(\d+)\s*k?", str(bitrate))
-    kbps = int(m.group(1)) if m else 128
+    rate = kbps(bitrate) or 128
     seconds = chars / CHARS_PER_SECOND + 1.5 * segments
-    return int(seconds * (MIX_BYTES_PER_SECOND + SEGMENT_BYTES_PER_SECOND + kbps * 1000 / 8)) + MARGIN
+    return int(seconds * (MIX_BYTES_PER_SECOND + SEGMENT_BYTES_PER_SECOND + rate * 1000 / 8)) + MARGIN
 
 
 def check_space(out_dir: str | os.PathLike[str], needs: int, what: str = "this episode") -> None:

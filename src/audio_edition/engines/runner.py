@@ -240,9 +240,8 @@ async def asynthesize_all(
     first), in the caller's thread. ``on_work()`` is called once when there are chunks to
     synthesize, before the first request, or with worker processes just after the first
     submit has forked them all (so a thread it starts is safe): the build prepares the mixer
-    beside the synthesis. ``engine_options`` may
-    also hold ``start_concurrency`` (requests in flight at first, default 8) and ``chunk_chars``
-    ((min, max) per chunk).
+    beside the synthesis. ``engine_options`` may also hold ``start_concurrency`` (requests in
+    flight at first, default 8) and ``chunk_chars`` ((min, max) per chunk).
     """
     check_concurrency(concurrency)
     started = time.perf_counter()
@@ -328,7 +327,7 @@ async def asynthesize_all(
     made_chunks = 0
 
     pool = None
-    beside_started: list[bool] = []
+    beside_started = False
     workers = min(concurrency, len(queue))
     if not hasattr(engine, "asynthesize") and getattr(engine, "processes", False):
         workers = min(workers, _cpus())
@@ -337,13 +336,14 @@ async def asynthesize_all(
     loop = asyncio.get_running_loop()
 
     async def speak(eng, text: str, voice: str, rate: int, pitch: int, tmp: Path) -> SynthResult:
+        nonlocal beside_started
         if hasattr(eng, "asynthesize"):
             return await eng.asynthesize(text, voice, rate, pitch, str(tmp))
         if pool is not None and eng is engine:
             fut = loop.run_in_executor(pool, eng.synthesize, text, voice, rate, pitch, str(tmp))
             if on_work is not None and not beside_started:
                 # the first submit forked every worker (fork pools spawn all at once): a thread is safe now
-                beside_started.append(True)
+                beside_started = True
                 on_work()
             return await fut
         return await asyncio.to_thread(eng.synthesize, text, voice, rate, pitch, str(tmp))

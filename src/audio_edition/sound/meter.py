@@ -78,8 +78,8 @@ class BlockIIR:
         a, b, c, d = _state_space(sections)
         self.a, self.b, self.c, self.d = a, b, c, d
         n, L, G = len(b), self.L, self.G
-        powers = [np.eye(n)]
-        for _ in range(max(L, G * 1) + 1):
+        powers = [np.eye(n)]  # A^0 .. A^L
+        for _ in range(L):
             powers.append(a @ powers[-1])
         h = np.array([d] + [c @ powers[m - 1] @ b for m in range(1, L)])
         i, j = np.indices((L, L))
@@ -302,37 +302,26 @@ def smooth_gain(need: np.ndarray, w: int, start: int, count: int) -> np.ndarray:
     value under 1 within reach are computed (elsewhere the gain is exactly 1), all at once.
     """
     h = w // 2
+    size = max(GAIN_CHUNK, 2 * h)  # a gain reaches 2h frames: a chunk's neighbours cover its reach
     gain = np.ones(count)
-    n_chunks = -(-count // GAIN_CHUNK)
-    lo = start + np.arange(n_chunks) * GAIN_CHUNK
-    # a chunk is computed when a value under 1 lies in it or in a neighbour (2h < GAIN_CHUNK)
-    grid = np.zeros((n_chunks + 2) * GAIN_CHUNK, dtype=bool)
-    a0 = max(0, start - GAIN_CHUNK)
-    seg = np.less(need[a0: start + (n_chunks + 1) * GAIN_CHUNK], 1.0)
-    off = a0 - (start - GAIN_CHUNK)
+    n_chunks = -(-count // size)
+    lo = start + np.arange(n_chunks) * size
+    # a chunk is computed when a value under 1 lies in it or in a neighbour
+    grid = np.zeros((n_chunks + 2) * size, dtype=bool)
+    a0 = max(0, start - size)
+    seg = np.less(need[a0: start + (n_chunks + 1) * size], 1.0)
+    off = a0 - (start - size)
     grid[off: off + len(seg)] = seg
-    hit = np.asarray(grid.reshape(n_chunks + 2, GAIN_CHUNK).any(axis=1))
+    hit = np.asarray(grid.reshape(n_chunks + 2, size).any(axis=1))
     active = np.flatnonzero(hit[:-2] | hit[1:-1] | hit[2:])
     if not len(active):
         return gain
-    idx = np.clip(lo[active, None] - 2 * h + np.arange(GAIN_CHUNK + 4 * h)[None, :], 0, len(need) - 1)
-    rows = _sliding_mean(_sliding_min(need[idx], w), w)  # (active, GAIN_CHUNK)
-    flat = np.ones(n_chunks * GAIN_CHUNK)
-    flat.reshape(n_chunks, GAIN_CHUNK)[active] = rows
+    idx = np.clip(lo[active, None] - 2 * h + np.arange(size + 4 * h)[None, :], 0, len(need) - 1)
+    rows = _sliding_mean(_sliding_min(need[idx], w), w)  # (active, size)
+    flat = np.ones(n_chunks * size)
+    flat.reshape(n_chunks, size)[active] = rows
     gain[:] = flat[:count]
     return gain
-
-
-def running_min(a: np.ndarray, w: int) -> np.ndarray:
-    """Minimum over a centred window of odd width ``w`` (edges repeat the end values)."""
-    h = w // 2
-    return _sliding_min(np.concatenate([np.full(h, a[0]), a, np.full(h, a[-1])])[None], w)[0]
-
-
-def running_mean(a: np.ndarray, w: int) -> np.ndarray:
-    """Mean over a centred window of odd width ``w`` (edges repeat the end values)."""
-    h = w // 2
-    return _sliding_mean(np.concatenate([np.full(h, a[0]), a, np.full(h, a[-1])])[None], w)[0]
 
 
 def gating_blocks(sub: np.ndarray) -> np.ndarray:
