@@ -129,11 +129,11 @@ def resample(x: np.ndarray, rate: int, to: int = MIX_RATE) -> np.ndarray:
     return meter_resample(x, to, rate).astype(np.float32)
 
 
-def _fade(n_frames: int, offset: np.ndarray, length: int, fade_in: int, fade_out: int) -> np.ndarray | None:
+def _fade(offset: np.ndarray, length: int, fade_in: int, fade_out: int) -> np.ndarray | None:
     """Raised-cosine fade gains at positions ``offset`` (frames into a placement of ``length``)."""
     if not fade_in and not fade_out:
         return None
-    g = np.ones(n_frames, dtype=np.float32)
+    g = np.ones(len(offset), dtype=np.float32)
     if fade_in:
         m = offset < fade_in
         g[m] *= 0.5 - 0.5 * np.cos(np.pi * offset[m] / fade_in)
@@ -223,24 +223,38 @@ class _Music(_Playing):
         # the ducking as linear gains per DUCK_STEP (interpolated between steps: no power per sample)
         self.duck_gain = None if duck is None else np.power(10.0, duck / 20)
 
-    def samples(self, a: int, b: int) -> np.ndarray:
-        off = np.arange(a - self.start, b - self.start)
-        n = len(self.sound)
+    def _frames(self, o0: int, o1: int) -> np.ndarray:
+        """The sound's frames for frames ``o0 .. o1`` of the placement: copied slices, not a gather."""
+        ch = self.sound.shape[1]
         if self.loop is None:
-            inside = off < n
-            out = np.zeros((b - a, self.sound.shape[1]), dtype=np.float32)
-            out[inside] = self.sound[off[inside]]
-        else:
-            assert self.tape is not None
-            straight = len(self.loop)
-            out = self.tape[np.where(off < straight, off, straight + (off - straight) % straight)]
-        g = _fade(b - a, off, self.end - self.start, self.fi, self.fo)
+            out = np.zeros((o1 - o0, ch), dtype=np.float32)
+            k = max(0, min(o1, len(self.sound)) - o0)
+            out[:k] = self.sound[o0: o0 + k]
+            return out
+        assert self.tape is not None
+        straight = len(self.loop)  # frame o is tape[o] up to 2 * straight, then the loop again
+        pieces, o = [], o0
+        while o < o1:
+            i = o if o < 2 * straight else straight + (o - straight) % straight
+            k = min(o1 - o, 2 * straight - i)
+            pieces.append(self.tape[i: i + k])
+            o += k
+        return pieces[0].copy() if len(pieces) == 1 else np.concatenate(pieces)
+
+    def samples(self, a: int, b: int) -> np.ndarray:
+        o0, o1 = a - self.start, b - self.start
+        out = self._frames(o0, o1)
+        out *= np.float32(10 ** (self.gain / 20))
+        length = self.end - self.start
+        fading = (self.fi and o0 < self.fi) or (self.fo and o1 > length - self.fo)
+        g = _fade(np.arange(o0, o1), length, self.fi, self.fo) if fading else None
         if self.duck_gain is not None:
-            steps = off / (DUCK_STEP * self.rate)
+            steps = np.arange(o0, o1) / (DUCK_STEP * self.rate)
             d = np.interp(steps, np.arange(len(self.duck_gain)), self.duck_gain).astype(np.float32)
             g = d if g is None else g * d
-        out = out * np.float32(10 ** (self.gain / 20))
-        return out if g is None else out * g[:, None]
+        if g is not None:
+            out *= g[:, None]
+        return out
 
 
 def duck_envelope(start: float, end: float, voices: list[tuple[float, float]], depth: float) -> np.ndarray:
@@ -327,7 +341,7 @@ def plan_loudness(timeline: Timeline, settings: MixSettings, sounds: Mapping[str
         src = idx % len(sub) if p.kind == "bed" else np.minimum(idx, len(sub) - 1)
         power = np.where((idx < len(sub)) | (p.kind == "bed"), sub[src], 0.0) * 10 ** (p.gain / 10)
         offs = ((idx + 0.5) * rate / 10).astype(np.int64)
-        fade = _fade(m, offs, round(p.duration * rate), round(p.fade_in * rate), round(p.fade_out * rate))
+        fade = _fade(offs, round(p.duration * rate), round(p.fade_in * rate), round(p.fade_out * rate))
         if fade is not None:
             power = power * fade.astype(np.float64) ** 2
         if p.kind == "bed":

@@ -209,31 +209,38 @@ _UP2_TAPS = 24
 _UP2 = _sinc_phases(2, _UP2_TAPS, 6.0)[1].astype(np.float32)
 
 
-def _taps_apply(x: np.ndarray, coeffs: np.ndarray, first: int, count: int, axis: int = 0) -> np.ndarray:
-    """``sum_j coeffs[j] * x[first + j + i]`` for ``i < count`` along ``axis`` (shifted multiply-adds)."""
-    sl = [slice(None)] * x.ndim
+FIR_ROW = 32  # output samples per row of a filter run as a matrix product
 
-    def part(j: int) -> np.ndarray:
-        sl[axis] = slice(first + j, first + j + count)
-        return x[tuple(sl)]
 
-    out = part(0) * coeffs[0]
-    for j in range(1, len(coeffs)):
-        out += part(j) * coeffs[j]
-    return out
+@functools.lru_cache(maxsize=4)
+def _fir_matrix(coeffs: tuple[float, ...], rows: int) -> np.ndarray:
+    """``window @ this`` gives ``rows`` outputs of the FIR ``coeffs`` from a window of ``rows + taps - 1`` inputs."""
+    taps = len(coeffs)
+    m = np.zeros((rows + taps - 1, rows), dtype=np.float32)
+    for i in range(rows):
+        m[i: i + taps, i] = coeffs
+    return m
 
 
 def _upsample2(x: np.ndarray) -> np.ndarray:
-    """2x upsampling along axis 0 on ``resample_poly``'s grid (output 2m is input m; zeros past the ends)."""
-    n = len(x)
-    half = _UP2_TAPS // 2
+    """2x upsampling along axis 0 on ``resample_poly``'s grid (output 2m is input m; zeros past the ends).
+
+    The odd outputs (half a sample after each input) are the FIR ``_UP2`` run as one matrix product.
+    """
+    n, rows, taps = len(x), FIR_ROW, _UP2_TAPS
+    half = taps // 2
     xf = x.astype(np.float32, copy=False)
-    padded = np.concatenate([np.zeros((half,) + x.shape[1:], np.float32), xf,
-                             np.zeros((half,) + x.shape[1:], np.float32)])
-    odd = _taps_apply(padded, _UP2, 1, n)  # value half a sample after each source sample
+    cols = xf.reshape(n, -1).T  # channels first
+    n_rows = -(-n // rows)
+    padded = np.zeros((len(cols), n_rows * rows + taps), dtype=np.float32)
+    padded[:, half: half + n] = cols
+    st = padded.strides
+    windows = np.lib.stride_tricks.as_strided(padded[:, 1:], shape=(len(cols), n_rows, rows + taps - 1),
+                                              strides=(st[0], rows * st[1], st[1]), writeable=False)
+    odd = np.matmul(windows, _fir_matrix(tuple(_UP2.tolist()), rows)).reshape(len(cols), -1)[:, :n]
     out = np.empty((2 * n,) + x.shape[1:], dtype=np.float32)
     out[0::2] = xf
-    out[1::2] = odd
+    out[1::2] = odd.T.reshape((n,) + x.shape[1:])
     return out
 
 
@@ -262,15 +269,22 @@ def _fir(up: int, down: int, dtype: str) -> np.ndarray:
     return firwin(20 * m + 1, 1.0 / m, window=("kaiser", 5.0)).astype(dtype)
 
 
-def _phase_peaks(x: np.ndarray, first: int, count: int) -> np.ndarray:
-    """max over the 3 interpolated phases of |x| between samples ``first .. first+count`` on axis 1."""
-    lead = TP_TAPS // 2 - 1  # taps before the sample
-    best = None
+TP_ROW = 32  # interpolated frames per row of the true-peak matrix product
+
+
+@functools.lru_cache(maxsize=2)
+def _tp_matrix(rows: int) -> np.ndarray:
+    """The 3 interpolated phases of ``rows`` frames as one product: window (rows + taps - 1) @ this.
+
+    Column ``(p - 1) * rows + i`` is phase ``p`` after frame ``i`` of the row; the window starts
+    ``TP_TAPS // 2 - 1`` frames before the row's first frame.
+    """
+    width = rows + TP_TAPS - 1
+    m = np.zeros((width, 3 * rows), dtype=np.float32)
     for p in range(1, 4):
-        y = np.abs(_taps_apply(x, _TP[p], first - lead, count, axis=1))
-        best = y if best is None else np.maximum(best, y, out=best)
-    assert best is not None
-    return best
+        for i in range(rows):
+            m[i: i + TP_TAPS, (p - 1) * rows + i] = _TP[p]
+    return m
 
 
 def _sliding_min(rows: np.ndarray, w: int) -> np.ndarray:
@@ -307,12 +321,9 @@ def smooth_gain(need: np.ndarray, w: int, start: int, count: int) -> np.ndarray:
     n_chunks = -(-count // size)
     lo = start + np.arange(n_chunks) * size
     # a chunk is computed when a value under 1 lies in it or in a neighbour
-    grid = np.zeros((n_chunks + 2) * size, dtype=bool)
     a0 = max(0, start - size)
-    seg = np.less(need[a0: start + (n_chunks + 1) * size], 1.0)
-    off = a0 - (start - size)
-    grid[off: off + len(seg)] = seg
-    hit = np.asarray(grid.reshape(n_chunks + 2, size).any(axis=1))
+    hit = np.zeros(n_chunks + 2, dtype=bool)  # chunk k + 1 of `hit` is chunk k of the gain
+    hit[(np.flatnonzero(need[a0: start + (n_chunks + 1) * size] < 1.0) + a0 - (start - size)) // size] = True
     active = np.flatnonzero(hit[:-2] | hit[1:-1] | hit[2:])
     if not len(active):
         return gain
@@ -363,7 +374,7 @@ def true_peak(samples: np.ndarray) -> float:
         return float("-inf")
     lead = TP_TAPS // 2
     padded = np.concatenate([np.zeros((lead, x.shape[1])), x, np.zeros((lead, x.shape[1]))]).astype(np.float32)
-    peak = max(float(np.max(_phase_peaks(padded[None], lead, len(x)))), float(np.max(np.abs(x))))
+    peak = float(np.max(_oversampled_peaks(padded, lead, 0.0)))
     return 20 * math.log10(peak) if peak > 0 else float("-inf")
 
 
@@ -375,33 +386,40 @@ def _chmax(a: np.ndarray) -> np.ndarray:
     return out
 
 
-CHUNK = 256  # frames: only chunks whose sample peak is near the ceiling are oversampled
-
-
 def _oversampled_peaks(x: np.ndarray, pad: int, hot_level: float, inner: np.ndarray | None = None) -> np.ndarray:
-    """Per-frame true-peak estimate of ``x[pad:-pad]`` (max over channels and 4 sub-sample phases).
+    """Per-frame true-peak estimate of ``x[pad:-pad]`` (max over channels, the sample and 3 sub-sample phases).
 
-    Frames in chunks whose sample peak is under ``hot_level`` keep their sample peak: the
-    interpolation only runs where an inter-sample peak could matter.
+    ``x`` is frames x channels with ``pad >= TP_TAPS // 2`` frames of context each side. Only
+    rows of ``TP_ROW`` frames whose sample peak, or a neighbour's, reaches ``hot_level`` are
+    interpolated (one matrix product for all of them); the others keep their sample peak.
     """
     if inner is None:
         inner = _chmax(x[pad: len(x) - pad])
-    n = len(inner)
-    out = inner.copy()
-    n_chunks = -(-n // CHUNK)
-    padded = np.zeros(n_chunks * CHUNK, dtype=inner.dtype)
-    padded[:n] = inner
-    hot = np.flatnonzero(padded.reshape(n_chunks, CHUNK).max(axis=1) >= hot_level)
-    if not len(hot):
+    n, rows = len(inner), TP_ROW
+    out = inner.astype(np.float32, copy=True)
+    n_rows = -(-n // rows)
+    loud = np.zeros(n_rows, dtype=bool)
+    loud[np.flatnonzero(inner >= hot_level) // rows] = True  # (a max over each row is a slow small-axis reduce)
+    hot = loud.copy()  # a row's last phases reach into the next row's samples, its first frame the previous row's
+    hot[1:] |= loud[:-1]
+    hot[:-1] |= loud[1:]
+    which = np.flatnonzero(hot)
+    if not len(which):
         return out
-    half = TP_TAPS // 2  # context frames each side: the interpolation filter's reach
-    span = CHUNK + 2 * half
-    starts = pad + hot * CHUNK - half  # x has `pad` >= half frames around inner
-    idx = np.clip(starts[:, None] + np.arange(span)[None, :], 0, len(x) - 1)
-    xs = x[idx].astype(np.float32, copy=False)  # (hot, span, ch)
-    best = _chmax(_phase_peaks(xs, half, CHUNK))
-    flat = np.zeros(n_chunks * CHUNK)
-    flat.reshape(n_chunks, CHUNK)[hot] = best
+    lead, width = TP_TAPS // 2 - 1, rows + TP_TAPS - 1
+    xt = np.zeros((x.shape[1], len(x) + rows), dtype=np.float32)  # channels first, room for the last row
+    xt[:, : len(x)] = x.T
+    st = xt.strides
+    windows = np.lib.stride_tricks.as_strided(xt[:, pad - lead:], shape=(x.shape[1], n_rows, width),
+                                              strides=(st[0], rows * st[1], st[1]), writeable=False)
+    y = np.matmul(windows[:, which], _tp_matrix(rows))  # (channels, hot rows, 3 phases x rows)
+    np.abs(y, out=y)
+    best = y[0, :, :rows]  # the maxima of every channel's 3 phases, pairwise in place (a reduce over small
+    for c in range(x.shape[1]):  # strided axes is several times slower)
+        for p in range(1 if c == 0 else 0, 3):
+            np.maximum(best, y[c, :, p * rows: (p + 1) * rows], out=best)
+    flat = np.zeros(n_rows * rows, dtype=np.float32)
+    flat.reshape(n_rows, rows)[which] = best
     return np.maximum(out, flat[:n])
 
 
